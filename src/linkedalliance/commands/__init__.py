@@ -1,0 +1,1 @@
+"""Sub-commands of the CLI; every module here that defines ``command`` is registered."""
