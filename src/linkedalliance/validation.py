@@ -252,7 +252,8 @@ def validate_graph(
 
 
 def _results(report: Graph, shapes: Graph) -> Iterable[ValidationResult]:
-    for r in report.subjects(RDF.type, SH.ValidationResult):
+    # only top-level results: nested ones (sh:detail of sh:node/sh:or) repeat the cause
+    for r in report.objects(None, SH.result):
         focus = report.value(r, SH.focusNode)
         path = report.value(r, SH.resultPath)
         severity = report.value(r, SH.resultSeverity)
