@@ -62,7 +62,8 @@ def load_graph(paths: list[Path]) -> Graph:
         try:
             g.parse(p, format="turtle")
         except Exception as exc:  # rdflib raises many kinds
-            raise RdfSyntaxError(str(p), str(exc).splitlines()[0] if str(exc) else "bad Turtle")
+            reason = str(exc).splitlines()[0] if str(exc) else "bad Turtle"
+            raise RdfSyntaxError(str(p), reason) from None
     return g
 
 
@@ -168,7 +169,6 @@ def to_dataset(
     for iri, ent in sorted(used.items()):
         if ent.new:
             g.add((iri, RDF.type, LA[_CLASS_OF_KIND.get(ent.kind, "Agent")]))
-            g.add((iri, RDF.type, LA.Candidate))
             g.add((iri, RDFS.label, Literal(ent.label, lang="en")))
             for alt in sorted(ent.labels - {ent.label}):
                 g.add((iri, SKOS.altLabel, Literal(alt, lang="en")))
@@ -194,7 +194,6 @@ def _publisher(g: Graph, gaz: Gazetteer, scheme: IriScheme, name: str) -> URIRef
             return e.iri
     iri = URIRef(f"{scheme.base}id/candidate/{slugify(name)}")
     g.add((iri, RDF.type, LA.MediaOrganization))
-    g.add((iri, RDF.type, LA.Candidate))
     g.add((iri, RDFS.label, Literal(name, lang="en")))
     return iri
 

@@ -295,8 +295,6 @@ def _resolve(kind: str, m: re.Match[str], pub: Publication) -> DateMention | Non
     if kind == "m":
         q = m.group("qual").lower()
         month = _month(m.group("m"))
-        if q == "may" or m.group("m") == "May" and q == "in":
-            pass
         year = _pick_year(pub, month, None, None)
         value, dt = _lex(year, month)
         qual = None if q in ("in", "by") else q.replace("at the ", "")
@@ -305,11 +303,6 @@ def _resolve(kind: str, m: re.Match[str], pub: Publication) -> DateMention | Non
         value, dt = _lex(int(m.group("y")))
         return DateMention(m.start(), m.end(), m.group(0), value, dt, None, _qual(m))
     return None
-
-
-def _strip_leading(dm: DateMention) -> DateMention:
-    """Drop a leading 'In '/'in ' from the span (kept only as qualifier words)."""
-    return dm
 
 
 def find_dates(text: str, pub: Publication) -> list[DateMention]:
@@ -360,4 +353,5 @@ def _looks_like_number(text: str, m: re.Match[str]) -> bool:
         return True
     if re.match(r"\s*(?:km|mi|people|troops|[A-Z]{2}\b|\d)", after):
         return True
-    return bool(re.match(r"\s+\d", text[m.end() : m.end() + 3]) and "Street" in text[m.end():m.end() + 20])
+    # a name with a year ("ADEX-2016") is not a date of the text
+    return bool(re.search(r"[A-Z]-$", before))

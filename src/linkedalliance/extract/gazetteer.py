@@ -69,7 +69,7 @@ _PARENT: dict[str, str] = {
 _KIND_ORDER = ("state", "person", "weapon", "place", "organisation", "event", "post")
 
 
-def kind_of_types(types: Iterable[URIRef]) -> str | None:
+def kind_of_types(types: Iterable[object]) -> str | None:
     kinds = {_PARENT[str(t)[len(str(LA)):]] for t in types
              if str(t).startswith(str(LA)) and str(t)[len(str(LA)):] in _PARENT}
     for k in _KIND_ORDER:
@@ -141,7 +141,7 @@ class Gazetteer:
     def from_graph(cls, graph: Graph, exclude: set[URIRef] | None = None) -> Gazetteer:
         gaz = cls()
         exclude = exclude or set()
-        for s in sorted(set(graph.subjects(RDF.type, None))):
+        for s in sorted(set(graph.subjects(RDF.type, None)), key=str):
             if not isinstance(s, URIRef) or s in exclude:
                 continue
             kind = kind_of_types(graph.objects(s, RDF.type))
@@ -275,7 +275,7 @@ def names_of(graph: Graph, s: URIRef) -> list[tuple[str, bool]]:
         (SKOS.hiddenLabel, True), (LA.demonym, True),
     ]
     for prop, hidden in props:
-        for o in sorted(graph.objects(s, prop)):
+        for o in sorted(graph.objects(s, prop), key=str):
             if isinstance(o, Literal) and (o.language in (None, "en") or
                                            str(o.language).startswith("en")):
                 name = str(o).strip()

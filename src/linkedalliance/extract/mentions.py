@@ -53,7 +53,7 @@ _MONTHS = {
 }
 
 # A capitalised name word: "Syarhey", "Mirzoyan", "O'Neil", "Noyan-Tapan".
-_NAME_WORD = r"[A-Z][a-zà-ÿ’']+(?:-[A-Z][a-zà-ÿ]+)?"
+_NAME_WORD = r"[A-Z][a-zà-ÿ]+(?:['’][A-Z][a-zà-ÿ]+)?(?:-[A-Z][a-zà-ÿ]+)?"
 _PERSON = rf"(?P<name>{_NAME_WORD}(?:\s+[A-Z]\.)?(?:\s+{_NAME_WORD}){{1,2}})"
 
 _RANK = (
@@ -88,6 +88,8 @@ _PERSON_PATTERNS = [
     ),
     # By Gabriel Gavin (bylines)
     re.compile(rf"^By\s+{_PERSON}\s*$", re.M),
+    # said X, / according to X
+    re.compile(rf"\b(?:said|says|told|added|according to)\s+{_PERSON}\b(?!\s+[A-Z])"),
     # X said / X told / X added
     re.compile(rf"{_PERSON}\s+(?:said|says|told|added|stressed|noted)\b"),
 ]
@@ -102,7 +104,7 @@ _ORG_HEAD = (
 _CAPW = r"(?:[A-Z][\w’'.-]*)"
 _ORG = re.compile(
     rf"\b(?P<org>(?:{_CAPW}\s+)*?(?:{_CAPW}\s+)?{_ORG_HEAD}"
-    rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?{_CAPW}(?:\s+(?:and\s+)?{_CAPW})*)?)"
+    rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?{_CAPW}(?:\s+(?:and\s+)?{_CAPW})*)*)"
     rf"(?:\s+\((?P<acr>[A-Z]{{2,6}})\))?"
 )
 _ORG_LOWER = re.compile(
@@ -125,8 +127,8 @@ _WEAPON = [
 _EVENT = re.compile(r"\b(?P<e>[A-Z]{2,}[A-Za-z]*-(?:19|20)\d\d)\b")
 _PLACE = [
     re.compile(
-        rf"\b(?P<p>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+(?P<head>training ground|base|airfield|"
-        rf"air base|range|region|province|oblast|district)\b"
+        r"\b(?P<p>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+(?P<head>training ground|base|airfield|"
+        r"air base|range|region|province|oblast|district)\b"
     ),
     re.compile(r"\b(?:near|outside|in the town of|in the city of)\s+(?P<p>[A-Z][a-z]{3,})\b"),
 ]
@@ -195,12 +197,22 @@ def discover(text: str, gaz: Gazetteer, scheme: IriScheme = DEFAULT_SCHEME) -> N
                 disc.add("state", country)
     for m in _EVENT.finditer(text):
         disc.add("event", m.group("e"))
+    _discover_things(text, gaz, disc)
+    for pat in _PERSON_PATTERNS:
+        for m in pat.finditer(text):
+            name = _clean_person(m.group("name"))
+            if name is None or _is_known_non_person(gaz, name):
+                continue
+            disc.add("person", name)
+
+
+def _discover_things(text: str, gaz: Gazetteer, disc: _Discovery) -> None:
     for pat in _WEAPON:
         for m in pat.finditer(text):
             w = m.group("w")
-            if not _is_known_non_person(gaz, w) or gaz.entity_by_key(w) is not None:
-                if gaz.entity_by_key(w) is None or gaz.entity_by_key(w).kind == "weapon":  # type: ignore[union-attr]
-                    disc.add("weapon", w)
+            known = gaz.entity_by_key(w)
+            if known is None or known.kind == "weapon":
+                disc.add("weapon", w)
     for m in _ORG.finditer(text):
         org = _trim_org(m.group("org"))
         if org is None:
@@ -220,12 +232,6 @@ def discover(text: str, gaz: Gazetteer, scheme: IriScheme = DEFAULT_SCHEME) -> N
             name = f"{p} {head}" if head and head not in ("region", "province", "oblast",
                                                           "district") else p
             disc.add("place", name)
-    for pat in _PERSON_PATTERNS:
-        for m in pat.finditer(text):
-            name = _clean_person(m.group("name"))
-            if name is None or _is_known_non_person(gaz, name):
-                continue
-            disc.add("person", name)
 
 
 _ORG_STOP = {"The", "A", "An", "In", "On", "At", "As", "But", "And", "Both", "If", "While",

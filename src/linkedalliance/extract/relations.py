@@ -112,8 +112,8 @@ class Ctx:
         cands = self.before(pos, kinds)
         clause_start = self.sent.start
         seg = self.text[self.sent.start : pos]
-        for m in re.finditer(r"[;:]|\bwhile\b|\bbut\b", seg):
-            clause_start = self.sent.start + m.end()
+        for sep in re.finditer(r"[;:]|\bwhile\b|\bbut\b", seg):
+            clause_start = self.sent.start + sep.end()
         cands = [m for m in cands if m.start >= clause_start] or cands
         # skip possessors ("Armenia's ambassador") and objects of prepositions
         for m in reversed(cands):
@@ -238,7 +238,6 @@ def _span(ctx: Ctx) -> tuple[int, int]:
 def rule_membership(ctx: Ctx) -> list[Fact]:
     out: list[Fact] = []
     s = ctx.sent.text
-    orgs_after = ctx.after
     specs = [
         (_ACCESSION, "Accession", "Active", 0.7),
         (_SUSPEND, "ParticipationSuspension", "Suspended", 0.6),
@@ -277,6 +276,12 @@ def rule_membership(ctx: Ctx) -> list[Fact]:
             f.links["la:membership"] = ms
             out.extend([f, ms])
             break
+    return out + _memberships(ctx)
+
+
+def _memberships(ctx: Ctx) -> list[Fact]:
+    out: list[Fact] = []
+    s = ctx.sent.text
     for m in _MEMBER.finditer(s):
         a, b = ctx.rel(m)
         org = ctx.obj(b, _ORG_KINDS)
@@ -483,9 +488,8 @@ def rule_tenure(ctx: Ctx) -> list[Fact]:
         rank = None
         # title before the name
         for pat, ptype, label in _POST_TYPES:
-            tm = None
-            for tm in pat.finditer(pre):
-                pass
+            found = list(pat.finditer(pre))
+            tm = found[-1] if found else None
             if tm is None:
                 continue
             between = pre[tm.end() :]
