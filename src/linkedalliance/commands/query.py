@@ -1,0 +1,101 @@
+"""``linkedalliance query``: run SPARQL over the built dataset (or any SPARQL endpoint)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import QueryError
+from ..query import (
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    graph_format,
+    read_query_file,
+    render,
+    render_table,
+    results_format,
+    run_query,
+)
+from ..store import OxigraphStore, RemoteSparqlStore, Store
+
+FORMAT_NAMES = ["table"] + [f.name for f in RESULT_FORMATS + GRAPH_FORMATS]
+
+
+def open_query_store(
+    *, data: Path | None, data_dir: Path | None, endpoint: str | None, output_dir: Path
+) -> Store:
+    """The store a query runs against: an endpoint, an on-disk store or a dataset file."""
+    if endpoint is not None:
+        return RemoteSparqlStore(endpoint)
+    store = OxigraphStore(path=data_dir)
+    if data_dir is None or len(store) == 0:
+        store.load(data if data is not None else output_dir / "linkedalliance.nq")
+    return store
+
+
+@click.command("query")
+@click.argument("sparql", required=False)
+@click.option(
+    "-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the query from this file (e.g. queries/cq01.rq) instead of the argument.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMAT_NAMES), default="table", show_default=True,
+    help="table/json/xml/csv/tsv for SELECT and ASK; turtle/jsonld/ntriples (or table) "
+    "for CONSTRUCT and DESCRIBE.",
+)
+@click.option(
+    "--data", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+    help="RDF file to query (default: <output-dir>/linkedalliance.nq).",
+)
+@click.option(
+    "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+    show_default=True, help="Build output directory holding linkedalliance.nq.",
+)
+@click.option(
+    "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="On-disk store directory (loaded from the dataset file when empty).",
+)
+@click.option("--endpoint", default=None, help="Query this SPARQL 1.1 endpoint URL instead.")
+@click.option("--max-rows", type=int, default=None, help="Stop after this many rows.")
+def command(
+    sparql: str | None,
+    query_file: Path | None,
+    fmt: str,
+    data: Path | None,
+    output_dir: Path,
+    data_dir: Path | None,
+    endpoint: str | None,
+    max_rows: int | None,
+) -> None:
+    """Run a SPARQL query; the default graph is the union of all named graphs.
+
+    \b
+    Examples:
+      linkedalliance query 'SELECT ?s ?label WHERE { ?s rdfs:label ?label } LIMIT 5'
+      linkedalliance query -f queries/cq01.rq --format csv
+      linkedalliance query 'CONSTRUCT WHERE { ?s a ?t } LIMIT 3' --format turtle
+
+    Exit status: 0 answered, 2 on a bad query, file or format (one-line message).
+    """
+    if (sparql is None) == (query_file is None):
+        raise click.UsageError("give the query either as an argument or with -f FILE, not both")
+    text = read_query_file(query_file) if query_file is not None else str(sparql)
+    if not text.strip():
+        raise QueryError("the query is empty")
+    store = open_query_store(data=data, data_dir=data_dir, endpoint=endpoint,
+                             output_dir=output_dir)
+    try:
+        result = run_query(store, text, max_rows=max_rows)
+    finally:
+        store.close()
+    if fmt == "table":
+        click.echo(render_table(result))
+        return
+    graph_names = {f.name for f in GRAPH_FORMATS}
+    chosen = graph_format(fmt) if fmt in graph_names else results_format(fmt)
+    rendered = render(result, chosen)
+    click.echo(rendered.body.decode("utf-8"), nl=not rendered.body.endswith(b"\n"))
+    if rendered.truncated:
+        click.echo(f"warning: results truncated at {max_rows} rows", err=True)

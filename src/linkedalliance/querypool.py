@@ -1,0 +1,352 @@
+"""Running SPARQL queries under a time limit that really stops them.
+
+pyoxigraph has no query timeout, and a Python thread cannot be killed, so a query that runs
+away (a cross product of the whole store, a pathological property path) would hold its thread
+and its CPU for as long as it likes. :class:`ProcessQueryRunner` therefore evaluates queries in
+a pool of **worker processes**, each holding its own read-only view of the data:
+
+* in-memory store: the main process dumps the dataset once to an N-Quads snapshot file and
+  each worker bulk-loads it into its own in-memory store;
+* on-disk store: the main process takes a RocksDB checkpoint (:meth:`pyoxigraph.Store.backup`,
+  cheap hard links) that nobody writes, and each worker opens it with
+  :meth:`pyoxigraph.Store.read_only`.
+
+A query is sent to an idle worker over a pipe; the worker runs it, cuts it at the row limit,
+serialises it in the negotiated format and sends the bytes back. The caller waits at most the
+time limit (``Connection.poll``). When the limit passes, the worker is killed with SIGKILL
+(the operating system reclaims its CPU and memory at once), a replacement is started in the
+background, and the caller gets :class:`~linkedalliance.errors.QueryTimeout` (HTTP 503).
+Other workers keep answering other clients meanwhile; a caller waiting for a free worker also
+waits at most the time limit and then gets :class:`ServerBusy`.
+
+After a write (:attr:`Store.generation` changes), the next query renews the snapshot and the
+workers; workers busy with an old snapshot finish their query and are then retired.
+
+The fast path (``/id/...`` look-ups, pages) does not go through here: it reads the main
+store's indexes directly in the server process, with bounded pattern look-ups.
+
+:class:`RemoteQueryRunner` is the same interface over a remote SPARQL store: the HTTP request
+is given the time limit (the remote server should enforce its own limit too).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import multiprocessing
+import queue
+import shutil
+import tempfile
+import threading
+import time
+import traceback
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .errors import LinkedAllianceError, QueryTimeout
+from .query import Rendered, ResultFormat, graph_format, render_for, results_format
+from .rdfio import RdfFormat
+from .store import OxigraphStore, QueryDataset, RemoteSparqlStore, StoreError
+
+log = logging.getLogger(__name__)
+
+
+class ServerBusy(LinkedAllianceError):
+    """Every query worker stayed busy for the whole time limit."""
+
+    status = 503
+
+
+def _rebuild_error(module: str, qualname: str, message: str, status: int) -> LinkedAllianceError:
+    """The error a worker raised, as the same class in this process (message and status)."""
+    cls: object = LinkedAllianceError
+    if module.startswith("linkedalliance."):
+        cls = getattr(importlib.import_module(module), qualname, LinkedAllianceError)
+    if not (isinstance(cls, type) and issubclass(cls, LinkedAllianceError)):
+        cls = LinkedAllianceError
+    exc = cls.__new__(cls)
+    LinkedAllianceError.__init__(exc, message)
+    exc.status = status
+    return exc
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One query, with the formats negotiated for each possible kind of result."""
+
+    sparql: str
+    dataset: QueryDataset | None = None
+    results_format: str | None = "json"
+    graph_format: str | None = "turtle"
+
+
+class QueryRunner(ABC):
+    """Runs queries under a time limit. :meth:`run` blocks; call it from a worker thread."""
+
+    time_limit_s: float
+    max_rows: int
+
+    @abstractmethod
+    def run(self, request: QueryRequest) -> Rendered: ...
+
+    def start(self) -> None:  # noqa: B027 - optional hook
+        """Start workers ahead of the first query."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Stop workers and remove snapshots."""
+
+
+def _formats(request: QueryRequest) -> tuple[ResultFormat | None, RdfFormat | None]:
+    results = results_format(request.results_format) if request.results_format else None
+    graph = graph_format(request.graph_format) if request.graph_format else None
+    return results, graph
+
+
+def execute(store: OxigraphStore | RemoteSparqlStore, request: QueryRequest,
+            max_rows: int) -> Rendered:
+    """Run and render one request in this process."""
+    results, graph = _formats(request)
+    result = store.query(request.sparql, dataset=request.dataset, max_rows=max_rows)
+    return render_for(result, results=results, graph=graph)
+
+
+# --------------------------------------------------------------------------- worker side
+
+
+def _worker_main(conn: Connection, kind: str, source: str, max_rows: int) -> None:
+    """Entry point of a worker process: load the snapshot, then answer requests forever."""
+    try:
+        if kind == "disk":
+            store = OxigraphStore(store=ox.Store.read_only(source))
+        else:
+            store = OxigraphStore()
+            store.oxigraph.bulk_load(path=source, format=ox.RdfFormat.N_QUADS)
+    except Exception:  # noqa: BLE001 - reported to the parent, which logs it
+        conn.send(("failed", traceback.format_exc()))
+        return
+    conn.send(("ready", len(store)))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send(("ok", execute(store, request, max_rows)))
+        except LinkedAllianceError as exc:
+            conn.send(("error", type(exc).__module__, type(exc).__qualname__, exc.message,
+                       exc.status))
+        except Exception:  # noqa: BLE001 - a bug: the parent logs it and answers 500
+            conn.send(("bug", traceback.format_exc()))
+
+
+# --------------------------------------------------------------------------- parent side
+
+
+@dataclass
+class _Worker:
+    process: Any  # multiprocessing.context.SpawnProcess
+    conn: Connection
+    generation: int
+
+    def kill(self) -> None:
+        try:
+            self.conn.close()
+        except OSError:
+            pass
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+
+
+class ProcessQueryRunner(QueryRunner):
+    """A pool of worker processes over a snapshot of an :class:`OxigraphStore`."""
+
+    def __init__(
+        self,
+        store: OxigraphStore,
+        *,
+        time_limit_s: float,
+        max_rows: int,
+        workers: int = 2,
+        startup_timeout_s: float = 600.0,
+    ) -> None:
+        self.store = store
+        self.time_limit_s = time_limit_s
+        self.max_rows = max_rows
+        self.workers = workers
+        self.startup_timeout_s = startup_timeout_s
+        self._ctx = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._generation = -1
+        self._snapshot: Path | None = None
+        self._tmp = Path(tempfile.mkdtemp(prefix="linkedalliance-queries-"))
+        self._closed = False
+        self._kind = "memory"
+        self.kills = 0
+
+    # -- snapshots and workers ------------------------------------------------------------
+
+    def _take_snapshot(self, generation: int) -> tuple[str, Path]:
+        if self.store.path is not None:
+            target = self._tmp / f"checkpoint-{generation}"
+            self.store.oxigraph.flush()
+            self.store.oxigraph.backup(str(target))
+            return "disk", target
+        target = self._tmp / f"snapshot-{generation}.nq"
+        self.store.oxigraph.dump(str(target), format=ox.RdfFormat.N_QUADS)
+        return "memory", target
+
+    def _refresh(self) -> None:
+        """Start (or renew, after a write) the snapshot and the workers."""
+        with self._lock:
+            generation = self.store.generation
+            if generation == self._generation or self._closed:
+                return
+            kind, path = self._take_snapshot(generation)
+            old = self._snapshot
+            self._snapshot, self._kind, self._generation = path, kind, generation
+            while True:  # retire idle workers of the old snapshot
+                try:
+                    self._idle.get_nowait().kill()
+                except queue.Empty:
+                    break
+            for _ in range(self.workers):
+                self._spawn_in_background()
+        if old is not None:
+            threading.Timer(60, _remove, args=(old,)).start()
+
+    def _spawn_in_background(self) -> None:
+        threading.Thread(target=self._spawn, daemon=True).start()
+
+    def _spawn(self) -> None:
+        generation, kind, snapshot = self._generation, self._kind, self._snapshot
+        parent, child = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(
+            target=_worker_main,
+            args=(child, kind, str(snapshot), self.max_rows),
+            daemon=True,
+            name="linkedalliance-query-worker",
+        )
+        process.start()
+        child.close()
+        worker = _Worker(process, parent, generation)
+        if not parent.poll(self.startup_timeout_s):
+            log.error("query worker did not start within %s s", self.startup_timeout_s)
+            worker.kill()
+            return
+        try:
+            message = parent.recv()
+        except (EOFError, OSError):
+            log.error("query worker died while loading the snapshot")
+            worker.kill()
+            return
+        if message[0] != "ready":
+            if self._closed:
+                return
+            log.error("query worker failed to load the snapshot:\n%s", message[1])
+            worker.kill()
+            return
+        if self._closed or generation != self._generation:
+            worker.kill()
+            return
+        self._idle.put(worker)
+
+    def start(self) -> None:
+        """Take the snapshot and start the workers (they load in the background)."""
+        self._refresh()
+
+    def _acquire(self, deadline: float) -> _Worker:
+        while True:
+            remaining = deadline - time.monotonic()
+            try:
+                worker = self._idle.get(timeout=max(remaining, 0.001))
+            except queue.Empty:
+                raise ServerBusy(
+                    f"all {self.workers} query workers stayed busy for "
+                    f"{self.time_limit_s:g} s; try again shortly"
+                ) from None
+            if worker.generation == self._generation and worker.process.is_alive():
+                return worker
+            worker.kill()
+
+    def _release(self, worker: _Worker) -> None:
+        if worker.generation == self._generation and not self._closed:
+            self._idle.put(worker)
+        else:
+            worker.kill()
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.kill()
+        self.kills += 1
+        if not self._closed and worker.generation == self._generation:
+            self._spawn_in_background()
+
+    def run(self, request: QueryRequest) -> Rendered:
+        if self._closed:
+            raise StoreError("the query runner is closed")
+        started = self._generation < 0
+        self._refresh()
+        # the very first query may wait for workers to load the data
+        grace = self.startup_timeout_s if started else 0.0
+        worker = self._acquire(time.monotonic() + self.time_limit_s + grace)
+        deadline = time.monotonic() + self.time_limit_s
+        try:
+            worker.conn.send(request)
+            if not worker.conn.poll(max(deadline - time.monotonic(), 0)):
+                log.warning("query stopped after %s s: %.200s", self.time_limit_s,
+                            request.sparql)
+                self._replace(worker)
+                raise QueryTimeout(self.time_limit_s)
+            message = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            self._replace(worker)
+            raise StoreError(f"the query worker died ({exc}); the query was not answered")\
+                from exc
+        self._release(worker)
+        status = message[0]
+        if status == "ok":
+            rendered: Rendered = message[1]
+            return rendered
+        if status == "error":
+            raise _rebuild_error(*message[1:])
+        raise RuntimeError(f"query worker failed:\n{message[1]}")
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            while True:
+                try:
+                    self._idle.get_nowait().kill()
+                except queue.Empty:
+                    break
+        _remove(self._tmp)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+class RemoteQueryRunner(QueryRunner):
+    """Queries a :class:`RemoteSparqlStore` with the time limit as the HTTP timeout."""
+
+    def __init__(self, store: RemoteSparqlStore, *, time_limit_s: float, max_rows: int) -> None:
+        self.store = store
+        self.time_limit_s = time_limit_s
+        self.max_rows = max_rows
+
+    def run(self, request: QueryRequest) -> Rendered:
+        results, graph = _formats(request)
+        result = self.store.query(
+            request.sparql, dataset=request.dataset, max_rows=self.max_rows,
+            timeout_s=self.time_limit_s,
+        )
+        return render_for(result, results=results, graph=graph)

@@ -1,0 +1,481 @@
+"""One store interface over the embedded pyoxigraph store and any SPARQL 1.1 store.
+
+:class:`Store` is what the query CLI and the server talk to:
+
+* :meth:`Store.query` runs a SPARQL query in the calling process and returns a
+  :class:`QueryResult` (materialised, cut at ``max_rows`` and flagged ``truncated``);
+* :meth:`Store.quads` is the fast path for IRI look-ups (pattern matching, no query parsing);
+* :meth:`Store.add_graph` replaces one named graph atomically, :meth:`Store.remove_graph`
+  drops one; both bump :attr:`Store.generation` so query workers know to refresh;
+* :meth:`Store.runner` returns a :class:`~linkedalliance.querypool.QueryRunner` that enforces a
+  time limit (see :mod:`linkedalliance.querypool` for how a runaway query is stopped).
+
+:class:`OxigraphStore` is embedded, in memory (default) or on disk (``path=``, kept between
+restarts). :class:`RemoteSparqlStore` speaks the SPARQL 1.1 Protocol to another server (Oxigraph,
+Fuseki, GraphDB...) with httpx; its updates go to the update endpoint as one request, which SPARQL
+1.1 Update executes atomically.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import pyoxigraph as ox
+
+from .errors import InputFileError, LinkedAllianceError, QueryError, QueryTimeout
+
+if TYPE_CHECKING:
+    from .querypool import QueryRunner
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Subject = ox.NamedNode | ox.BlankNode | ox.Triple
+GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+
+
+class UpdateRefused(QueryError):
+    """A SPARQL Update sent where only queries are accepted."""
+
+    status = 403
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, DROP...) "
+            "are refused; send a SELECT, ASK, CONSTRUCT or DESCRIBE query"
+        )
+
+
+class StoreError(LinkedAllianceError):
+    """The store could not be opened, read or written."""
+
+    status = 502
+
+
+@dataclass(frozen=True)
+class QueryDataset:
+    """The RDF dataset of a query (SPARQL 1.1 Protocol ``default-graph-uri``/``named-graph-uri``).
+
+    With no default graphs given, the default graph is the union of all named graphs.
+    """
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A materialised query result: solutions, a boolean, or triples."""
+
+    kind: Literal["select", "ask", "graph"]
+    variables: tuple[str, ...] = ()
+    rows: tuple[tuple[Term | None, ...], ...] = ()
+    boolean: bool | None = None
+    triples: tuple[ox.Triple, ...] = ()
+    truncated: bool = False
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.kind == "select" else len(self.triples)
+
+
+_UPDATE_KEYWORD = re.compile(
+    r"^\s*(?:(?:#[^\n]*\n|\s)*(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>))*"
+    r"(?:#[^\n]*\n|\s)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+
+
+def is_update(sparql: str) -> bool:
+    """True when ``sparql`` is (or starts like) a SPARQL Update rather than a query.
+
+    >>> is_update("PREFIX ex: <http://e/> INSERT DATA { ex:a ex:b ex:c }")
+    True
+    >>> is_update("# drop it\\nDROP ALL")
+    True
+    >>> is_update("SELECT * { ?s ?p ?o }"), is_update("ASK { ?s <http://e/insert> ?o }")
+    (False, False)
+    """
+    return bool(_UPDATE_KEYWORD.match(sparql))
+
+
+def syntax_error(exc: SyntaxError | ValueError) -> QueryError:
+    """The parser's message, as a :class:`QueryError` (400)."""
+    return QueryError(f"SPARQL syntax error: {exc}")
+
+
+def _materialise(
+    raw: ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple], max_rows: int | None
+) -> QueryResult:
+    if isinstance(raw, ox.QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(raw))
+    if isinstance(raw, ox.QuerySolutions):
+        variables = tuple(v.value for v in raw.variables)
+        rows: list[tuple[Term | None, ...]] = []
+        for solution in raw:
+            if max_rows is not None and len(rows) >= max_rows:
+                return QueryResult("select", variables, tuple(rows), truncated=True)
+            rows.append(tuple(solution[i] for i in range(len(variables))))
+        return QueryResult("select", variables, tuple(rows))
+    triples: list[ox.Triple] = []
+    for triple in raw:
+        if max_rows is not None and len(triples) >= max_rows:
+            return QueryResult("graph", triples=tuple(triples), truncated=True)
+        triples.append(triple)
+    return QueryResult("graph", triples=tuple(triples))
+
+
+class Store(ABC):
+    """What the CLI and the server need from a store."""
+
+    def __init__(self) -> None:
+        self._generation = 0
+        self._generation_lock = threading.Lock()
+
+    @property
+    def generation(self) -> int:
+        """Incremented by every write, so snapshots taken for query workers can be renewed."""
+        return self._generation
+
+    def _bump(self) -> None:
+        with self._generation_lock:
+            self._generation += 1
+
+    @abstractmethod
+    def query(
+        self, sparql: str, *, dataset: QueryDataset | None = None, max_rows: int | None = None
+    ) -> QueryResult:
+        """Run a read-only query in this process (no time limit; see :meth:`runner`)."""
+
+    @abstractmethod
+    def quads(
+        self,
+        subject: Subject | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: Term | None = None,
+        graph: GraphName | None = None,
+    ) -> Iterator[ox.Quad]:
+        """Quads matching a pattern (``None`` is a wildcard)."""
+
+    @abstractmethod
+    def graph_names(self) -> list[ox.NamedNode | ox.BlankNode]:
+        """The named graphs, sorted."""
+
+    @abstractmethod
+    def add_graph(self, graph_iri: str, triples: Iterable[ox.Triple]) -> int:
+        """Replace the named graph ``graph_iri`` by ``triples`` in one transaction.
+
+        Readers see the old graph or the new one, never a mix. Returns the triples written.
+        """
+
+    @abstractmethod
+    def remove_graph(self, graph_iri: str) -> bool:
+        """Drop a named graph; ``False`` when it did not exist."""
+
+    @abstractmethod
+    def __len__(self) -> int:
+        """Number of quads."""
+
+    @abstractmethod
+    def runner(
+        self, *, time_limit_s: float, max_rows: int, workers: int = 2
+    ) -> QueryRunner:
+        """Something that runs queries under a time limit (see :mod:`.querypool`)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources (files, connections)."""
+
+    def contains(self, term: Term) -> bool:
+        """True when ``term`` occurs as a subject or an object."""
+        if not isinstance(term, ox.Literal):
+            for _ in self.quads(subject=term):
+                return True
+        for _ in self.quads(object=term):
+            return True
+        return False
+
+
+def _nt(term: Term | GraphName) -> str:
+    return str(term)
+
+
+def _insert_data(graph_iri: str, triples: Iterable[ox.Triple]) -> tuple[str, int]:
+    lines = [f"{_nt(t.subject)} {_nt(t.predicate)} {_nt(t.object)} ." for t in triples]
+    graph = _nt(ox.NamedNode(graph_iri))
+    body = "\n".join(lines)
+    update = f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
+    return update, len(lines)
+
+
+class OxigraphStore(Store):
+    """The embedded pyoxigraph store, in memory or on disk (``path``)."""
+
+    def __init__(self, *, path: str | Path | None = None, store: ox.Store | None = None) -> None:
+        super().__init__()
+        self.path = Path(path) if path is not None else None
+        if store is not None:
+            self._store = store
+            return
+        try:
+            self._store = ox.Store(str(self.path)) if self.path is not None else ox.Store()
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying :class:`pyoxigraph.Store` (for workers and bulk tools)."""
+        return self._store
+
+    def load(self, path: str | Path) -> int:
+        """Bulk-load an RDF file (N-Quads, TriG, Turtle...; format from the extension)."""
+        source = Path(path)
+        if not source.is_file():
+            raise InputFileError(source, "no such file; run `linkedalliance build` first")
+        fmt = ox.RdfFormat.from_extension(source.suffix.lstrip("."))
+        if fmt is None:
+            raise InputFileError(source, "unknown RDF file extension")
+        before = len(self._store)
+        try:
+            self._store.bulk_load(path=str(source), format=fmt)
+        except SyntaxError as exc:
+            raise InputFileError(source, f"does not parse: {exc}") from exc
+        if self.path is not None:
+            self._store.flush()
+        self._bump()
+        return len(self._store) - before
+
+    def query(
+        self, sparql: str, *, dataset: QueryDataset | None = None, max_rows: int | None = None
+    ) -> QueryResult:
+        if is_update(sparql):
+            raise UpdateRefused()
+        kwargs: dict[str, object] = {}
+        if dataset is not None and dataset.default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if dataset is not None and dataset.named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
+        try:
+            raw = self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
+            return _materialise(raw, max_rows)
+        except SyntaxError as exc:
+            raise syntax_error(exc) from exc
+        except ValueError as exc:  # bad IRI in default-graph-uri and the like
+            raise QueryError(str(exc)) from exc
+        except OSError as exc:
+            raise StoreError(f"query evaluation failed: {exc}") from exc
+
+    def quads(
+        self,
+        subject: Subject | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: Term | None = None,
+        graph: GraphName | None = None,
+    ) -> Iterator[ox.Quad]:
+        return iter(self._store.quads_for_pattern(subject, predicate, object, graph))
+
+    def graph_names(self) -> list[ox.NamedNode | ox.BlankNode]:
+        return sorted(self._store.named_graphs(), key=str)
+
+    def add_graph(self, graph_iri: str, triples: Iterable[ox.Triple]) -> int:
+        # One SPARQL Update request is one Oxigraph transaction: drop and insert commit together.
+        update, count = _insert_data(graph_iri, triples)
+        try:
+            self._store.update(update)
+        except (SyntaxError, OSError) as exc:
+            raise StoreError(f"could not write graph <{graph_iri}>: {exc}") from exc
+        self._bump()
+        return count
+
+    def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
+        """Fast, non-transactional load of many quads (initial loads only)."""
+        self._store.bulk_extend(quads)
+        self._bump()
+
+    def remove_graph(self, graph_iri: str) -> bool:
+        node = ox.NamedNode(graph_iri)
+        if not self._store.contains_named_graph(node):
+            return False
+        self._store.update(f"DROP GRAPH {_nt(node)}")
+        self._bump()
+        return True
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def runner(self, *, time_limit_s: float, max_rows: int, workers: int = 2) -> QueryRunner:
+        from .querypool import ProcessQueryRunner
+
+        return ProcessQueryRunner(
+            self, time_limit_s=time_limit_s, max_rows=max_rows, workers=workers
+        )
+
+    def close(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+
+
+@dataclass
+class RemoteSparqlStore(Store):
+    """A SPARQL 1.1 store behind the SPARQL 1.1 Protocol (queries) and Update (writes)."""
+
+    query_endpoint: str
+    update_endpoint: str | None = None
+    timeout_s: float = 30.0
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        super().__init__()
+        import httpx
+
+        self._client = httpx.Client(timeout=self.timeout_s, headers=self.headers)
+
+    def _post_query(
+        self, sparql: str, accept: str, dataset: QueryDataset | None, timeout_s: float | None
+    ) -> tuple[str, bytes]:
+        import httpx
+
+        params: list[tuple[str, str | int | float | bool | None]] = []
+        if dataset is not None:
+            params += [("default-graph-uri", g) for g in dataset.default_graphs]
+            params += [("named-graph-uri", g) for g in dataset.named_graphs]
+        try:
+            response = self._client.post(
+                self.query_endpoint,
+                params=params,
+                content=sparql.encode("utf-8"),
+                headers={"Content-Type": "application/sparql-query", "Accept": accept},
+                timeout=timeout_s if timeout_s is not None else self.timeout_s,
+            )
+        except httpx.TimeoutException as exc:
+            raise QueryTimeout(timeout_s or self.timeout_s) from exc
+        except httpx.HTTPError as exc:
+            raise StoreError(f"SPARQL endpoint {self.query_endpoint} unreachable: {exc}") from exc
+        if response.status_code == 400:
+            raise QueryError(f"SPARQL endpoint refused the query: {response.text.strip()}")
+        if response.status_code >= 300:
+            raise StoreError(
+                f"SPARQL endpoint answered {response.status_code}: {response.text.strip()[:500]}"
+            )
+        media = response.headers.get("content-type", "").split(";")[0].strip()
+        return media, response.content
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        dataset: QueryDataset | None = None,
+        max_rows: int | None = None,
+        timeout_s: float | None = None,
+    ) -> QueryResult:
+        if is_update(sparql):
+            raise UpdateRefused()
+        accept = (
+            "application/sparql-results+json, application/n-triples;q=0.9, "
+            "application/sparql-results+xml;q=0.5, text/turtle;q=0.5"
+        )
+        if dataset is None:
+            dataset = QueryDataset()
+        media, body = self._post_query(sparql, accept, dataset, timeout_s)
+        results_format = ox.QueryResultsFormat.from_media_type(media)
+        if results_format is not None:
+            raw: ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple] = (
+                ox.parse_query_results(body, format=results_format)
+            )
+        else:
+            rdf_format = ox.RdfFormat.from_media_type(media)
+            if rdf_format is None:
+                raise StoreError(f"SPARQL endpoint answered with unknown media type {media!r}")
+            raw = (q.triple for q in ox.parse(body, format=rdf_format))
+        return _materialise(raw, max_rows)
+
+    def quads(
+        self,
+        subject: Subject | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: Term | None = None,
+        graph: GraphName | None = None,
+    ) -> Iterator[ox.Quad]:
+        s = _nt(subject) if subject is not None else "?s"
+        p = _nt(predicate) if predicate is not None else "?p"
+        o = _nt(object) if object is not None else "?o"
+        if isinstance(graph, ox.DefaultGraph):
+            result = self._select(f"SELECT ?s ?p ?o WHERE {{ {s} {p} {o} }}", QueryDataset())
+            graph_of = None
+        else:
+            g = _nt(graph) if graph is not None else "?g"
+            result = self._select(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH {g} {{ {s} {p} {o} }} }}")
+            graph_of = graph
+        for row in result.rows:
+            values = dict(zip(result.variables, row, strict=True))
+            yield ox.Quad(
+                subject if subject is not None else values["s"],  # type: ignore[arg-type]
+                predicate if predicate is not None else values["p"],  # type: ignore[arg-type]
+                object if object is not None else values["o"],  # type: ignore[arg-type]
+                graph_of or values.get("g") or ox.DefaultGraph(),  # type: ignore[arg-type]
+            )
+
+    def _select(self, sparql: str, dataset: QueryDataset | None = None) -> QueryResult:
+        return self.query(sparql, dataset=dataset)
+
+    def graph_names(self) -> list[ox.NamedNode | ox.BlankNode]:
+        result = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        return sorted((r[0] for r in result.rows if r[0] is not None), key=str)  # type: ignore[misc]
+
+    def _update(self, update: str) -> None:
+        import httpx
+
+        if self.update_endpoint is None:
+            raise StoreError("this remote store has no update endpoint configured")
+        try:
+            response = self._client.post(
+                self.update_endpoint,
+                content=update.encode("utf-8"),
+                headers={"Content-Type": "application/sparql-update"},
+            )
+        except httpx.HTTPError as exc:
+            raise StoreError(f"update endpoint {self.update_endpoint} unreachable: {exc}") from exc
+        if response.status_code >= 300:
+            raise StoreError(
+                f"update endpoint answered {response.status_code}: {response.text.strip()[:500]}"
+            )
+        self._bump()
+
+    def add_graph(self, graph_iri: str, triples: Iterable[ox.Triple]) -> int:
+        update, count = _insert_data(graph_iri, triples)
+        self._update(update)
+        return count
+
+    def remove_graph(self, graph_iri: str) -> bool:
+        node = ox.NamedNode(graph_iri)
+        if node not in self.graph_names():
+            return False
+        self._update(f"DROP GRAPH {_nt(node)}")
+        return True
+
+    def __len__(self) -> int:
+        result = self._select("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g "
+                              "{ ?s ?p ?o } } }", QueryDataset(default_graphs=()))
+        value = result.rows[0][0]
+        return int(value.value) if isinstance(value, ox.Literal) else 0
+
+    def runner(self, *, time_limit_s: float, max_rows: int, workers: int = 2) -> QueryRunner:
+        from .querypool import RemoteQueryRunner
+
+        return RemoteQueryRunner(self, time_limit_s=time_limit_s, max_rows=max_rows)
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def open_store(*, data_dir: str | Path | None, dataset_file: str | Path | None) -> OxigraphStore:
+    """The embedded store: on disk at ``data_dir`` (loaded once from ``dataset_file`` when
+    empty) or in memory loaded from ``dataset_file``."""
+    store = OxigraphStore(path=data_dir)
+    if dataset_file is not None and len(store) == 0:
+        store.load(dataset_file)
+    return store
