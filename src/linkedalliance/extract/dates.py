@@ -89,6 +89,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     # the previous day / yesterday
     ("prev", re.compile(r"\b(?P<prev>[Yy]esterday|the previous day|the day before)\b")),
+    # at the time (of the date just mentioned)
+    ("same", re.compile(r"\b(?P<same>at the time)\b(?! of\b)")),
     # end of June (no year)
     (
         "m",
@@ -314,7 +316,7 @@ def find_dates(text: str, pub: Publication) -> list[DateMention]:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
-            if kind == "prev":
+            if kind in ("prev", "same"):
                 prev_spans.append(m)
                 taken.append((m.start(), m.end()))
                 continue
@@ -327,12 +329,19 @@ def find_dates(text: str, pub: Publication) -> list[DateMention]:
             taken.append((m.start(), m.end()))
     found.sort(key=lambda d: (d.start, d.end))
     for m in prev_spans:
-        earlier = [d for d in found if d.end <= m.start() and d.datatype == "date"]
-        later = [d for d in found if d.start >= m.end() and d.datatype == "date"]
+        want_day = m.lastgroup != "same"
+        earlier = [d for d in found if d.end <= m.start() and (d.datatype == "date"
+                                                                or not want_day)]
+        later = [d for d in found if d.start >= m.end() and d.datatype == "date" and want_day]
         anchor = later[0] if later and later[0].start - m.end() < 40 else None
         if anchor is None and earlier:
             anchor = earlier[-1]
         if anchor is None:
+            continue
+        if m.lastgroup == "same":
+            found.append(DateMention(m.start(), m.end(), m.group(0), anchor.value,
+                                     anchor.datatype, anchor.end_value, None,
+                                     anchor.year_resolved, True))
             continue
         day = date.fromisoformat(anchor.value) - timedelta(days=1)
         found.append(

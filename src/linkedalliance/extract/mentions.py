@@ -157,8 +157,14 @@ class _Discovery:
 
     def add(self, kind: str, name: str, extra: tuple[str, ...] = ()) -> Entity | None:
         name = name.strip(" ,.’'")
-        if len(name) < 2 or name in self.known_names:
+        if len(name) < 2:
             return None
+        if name in self.known_names:
+            ent = self.gaz.entity_by_key(name)
+            for alias in extra:
+                if ent is not None and self.gaz.entity_by_key(alias) is None:
+                    self.gaz.add(ent, [(alias, False)])
+            return ent
         existing = self.gaz.entity_by_key(name)
         if existing is not None:
             for alias in extra:
