@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -73,15 +74,22 @@ def test_build_writes_every_file_and_is_byte_identical(mini_project: Path, tmp_p
 
 def test_outputs_parse_with_pyoxigraph_and_agree(mini_project: Path, tmp_path: Path) -> None:
     build(mini_project, tmp_path)
-    nquads = set(ox.parse(path=str(tmp_path / "linkedalliance.nq"), format=ox.RdfFormat.N_QUADS))
-    trig = set(ox.parse(path=str(tmp_path / "linkedalliance.trig"), format=ox.RdfFormat.TRIG))
-    jsonld = set(ox.parse(path=str(tmp_path / "linkedalliance.jsonld"), format=ox.RdfFormat.JSON_LD))
+    def load(name: str, fmt: ox.RdfFormat) -> Counter[tuple[str, ...]]:
+        # Blank-node labels are not kept by parsers: compare with blank nodes masked.
+        return Counter(
+            tuple("_" if isinstance(t, ox.BlankNode) else str(t) for t in q)
+            for q in ox.parse(path=str(tmp_path / name), format=fmt)
+        )
+
+    nquads = load("linkedalliance.nq", ox.RdfFormat.N_QUADS)
+    trig = load("linkedalliance.trig", ox.RdfFormat.TRIG)
+    jsonld = load("linkedalliance.jsonld", ox.RdfFormat.JSON_LD)
     assert nquads and nquads == trig == jsonld
-    turtle = set(ox.parse(path=str(tmp_path / "linkedalliance.ttl"), format=ox.RdfFormat.TURTLE))
-    assert turtle == {ox.Triple(q.subject, q.predicate, q.object) for q in nquads}
-    graphs = {q.graph_name.value for q in nquads}
-    assert "https://w3id.org/linkedalliance/graph/doc/doc1" in graphs
-    assert "https://w3id.org/linkedalliance/graph/inferred" in graphs
+    turtle = load("linkedalliance.ttl", ox.RdfFormat.TURTLE)
+    assert {q[:3] for q in turtle} == {q[:3] for q in nquads}
+    graphs = {q[3] for q in nquads}
+    assert "<https://w3id.org/linkedalliance/graph/doc/doc1>" in graphs
+    assert "<https://w3id.org/linkedalliance/graph/inferred>" in graphs
 
 
 def test_jsonld_uses_short_terms_from_the_context(mini_project: Path, tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from rdflib.namespace import DCTERMS, XSD
 from rdflib.term import Node
 
 from . import export
-from .canonical import skolemise
+from .canonical import canonicalise, skolemise
 from .corpus import Corpus, Document, load_corpus
 from .errors import BuildError, InputFileError, RdfSyntaxError
 from .namespaces import DEFAULT_SCHEME, LA, IriScheme
@@ -122,7 +122,7 @@ def load_ontology(project_root: Path) -> Graph:
     for path in files:
         for triple in parse_turtle_file(path):
             graph.add(triple)
-    return graph
+    return canonicalise(graph)
 
 
 def _document_graph(document: Document, scheme: IriScheme) -> tuple[Graph, int]:

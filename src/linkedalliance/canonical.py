@@ -38,3 +38,17 @@ def skolemise(graph: Graph, scheme: IriScheme, *, salt: str = "") -> Graph:
     for s, p, o in canonical:
         out.add((fix(s), p, fix(o)))
     return out
+
+
+def canonicalise(graph: Graph) -> Graph:
+    """Keep blank nodes, but with canonical (structure-derived) labels.
+
+    Used for the ontology, whose axioms (property chains, inverse-of expressions) are
+    blank nodes by OWL convention.
+    """
+    if not any(isinstance(t, BNode) for triple in graph for t in triple):
+        return graph
+    out = Graph()
+    for triple in to_canonical_graph(graph):
+        out.add(triple)
+    return out

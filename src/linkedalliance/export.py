@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import OWL, RDF, Graph, Literal, URIRef
+from rdflib import OWL, RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
@@ -176,6 +176,11 @@ def _expand(curie: str) -> str:
     return PREFIXES[prefix] + local if prefix in PREFIXES else curie
 
 
+def _ref(term: Node) -> str:
+    """A node reference in JSON-LD: a compact IRI, or ``_:label`` for a blank node."""
+    return f"_:{term}" if isinstance(term, BNode) else compact_iri(str(term))
+
+
 def _literal_json(lit: Literal) -> Any:
     if lit.language:
         return {"@value": str(lit), "@language": lit.language}
@@ -194,7 +199,7 @@ def _node_objects(triples: Iterable[tuple[Node, Node, Node]], table: _TermTable)
         by_subject.setdefault(s, []).append((p, o))
     nodes = []
     for subject in sorted(by_subject, key=lambda t: t.n3()):
-        node: dict[str, Any] = {"@id": compact_iri(str(subject))}
+        node: dict[str, Any] = {"@id": _ref(subject)}
         types = sorted(compact_iri(str(o)) for p, o in by_subject[subject] if p == RDF.type)
         if types:
             node["@type"] = types if len(types) > 1 else types[0]
@@ -208,9 +213,9 @@ def _node_objects(triples: Iterable[tuple[Node, Node, Node]], table: _TermTable)
                     term = compact_iri(str(p))
                 value = _literal_json(o)
             elif is_ref:
-                value = compact_iri(str(o))
+                value = _ref(o)
             else:
-                value = {"@id": compact_iri(str(o))}
+                value = {"@id": _ref(o)}
             values.setdefault(term, []).append(value)
         for term in sorted(values):
             vals = sorted(values[term], key=lambda v: json.dumps(v, sort_keys=True))

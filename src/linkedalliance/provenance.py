@@ -35,15 +35,32 @@ def locate_quote(document: Document, quote: str, *, source: str) -> Span:
         raise QuoteNotFound(source, document.doc_id, quote, "is empty")
     start = document.text.find(quote)
     if start < 0:
-        raise QuoteNotFound(
-            source, document.doc_id, quote, "is not found verbatim (check quotes, dashes, spaces)"
-        )
+        raise QuoteNotFound(source, document.doc_id, quote, _mismatch(document.text, quote))
     if document.text.find(quote, start + 1) >= 0:
         count = document.text.count(quote)
         raise QuoteNotFound(
             source, document.doc_id, quote, f"occurs {count} times; lengthen it to make it unique"
         )
     return Span(start, start + len(quote))
+
+
+def _mismatch(text: str, quote: str) -> str:
+    """Say where a quote stops matching, so the curator can fix the right character."""
+    lo, hi = 0, len(quote)  # longest prefix of the quote found in the text (monotone)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if quote[:mid] in text:
+            lo = mid
+        else:
+            hi = mid - 1
+    if lo == 0:
+        return "is not found verbatim (no part of it occurs in the text)"
+    at = text.find(quote[:lo]) + lo
+    return (
+        f"is not found verbatim: it matches up to {quote[max(0, lo - 30):lo]!r}, then the "
+        f"quote has {quote[lo:lo + 20]!r} where the document has {text[at:at + 20]!r} "
+        "(check quotes, dashes, spaces)"
+    )
 
 
 def verify_span(text: str, start: int, end: int, exact: str) -> bool:
