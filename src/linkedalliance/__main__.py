@@ -1,0 +1,5 @@
+"""``python -m linkedalliance`` runs the CLI."""
+
+from .cli import main
+
+main()
