@@ -202,8 +202,8 @@ def load_shapes(paths_or_dir: Path | str | Iterable[Path | str]) -> Graph:
             raise ShapesError(f"shapes file {exc.message}") from exc
         except InputFileError as exc:
             raise ShapesError(f"shapes file {exc.message}") from exc
-        for s, p, o, _g in ds.quads((None, None, None, None)):
-            shapes.add((s, p, o))
+        for subj, pred, obj, _g in ds.quads((None, None, None, None)):
+            shapes.add((subj, pred, obj))
     if (None, RDF.type, SH.NodeShape) not in shapes and (
         None, RDF.type, SH.PropertyShape
     ) not in shapes:
