@@ -161,7 +161,8 @@ def test_cq05_armenia_belarus_agreements(cq_store: Any, doc_texts: dict[str, str
     assert {r["ratificationDate"] for r in ministries} == {"2000-02-07"}
     protocols = [r for f, rs in by_fact.items() if "protocol" in f for r in rs]
     assert len({r["fact"] for r in protocols}) == 2
-    assert {short(r["signedDuring"]) for r in protocols} == {"harutiunian-official-visit-belarus-2000"}
+    visit = "harutiunian-official-visit-belarus-2000"
+    assert {short(r["signedDuring"]) for r in protocols} == {visit}
     assert {short(r["doc"]) for r in treaty + ministries + protocols} == {D000}
 
 
@@ -220,14 +221,16 @@ def test_cq09_weapon_systems(cq_store: Any, doc_texts: dict[str, str]) -> None:
         by_weapon.setdefault(short(r["weapon"]), []).append(r)
     iskander = by_weapon["iskander-e"]
     assert {(r["rangeValue"], r["rangeUnit"]) for r in iskander} == {("280", "KMT")}
-    assert {(short(r["supplier"]), short(r["recipient"])) for r in iskander} == {("russia", "armenia")}
+    suppliers = {(short(r["supplier"]), short(r["recipient"])) for r in iskander}
+    assert suppliers == {("russia", "armenia")}
     assert {r["reportedOn"] for r in iskander} == {"2016-09"}
     polonez = by_weapon["polonez"]
     assert {(r["rangeValue"], r["rangeUnit"]) for r in polonez} == {("300", "KMT")}
     assert {(short(r["presenter"]), short(r["exhibition"]), short(r["place"]))
             for r in polonez} == {("belarus", "adex-2016", "baku")}
     groza = by_weapon["groza-s"]
-    assert {(short(r["supplier"]), short(r["recipient"])) for r in groza} == {("belarus", "azerbaijan")}
+    suppliers = {(short(r["supplier"]), short(r["recipient"])) for r in groza}
+    assert suppliers == {("belarus", "azerbaijan")}
 
 
 def test_cq10_disagreement_on_csto_age(cq_store: Any, doc_texts: dict[str, str]) -> None:
