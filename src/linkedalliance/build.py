@@ -21,15 +21,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, XSD
 from rdflib.term import Node
 
 from . import export
 from .canonical import canonicalise, skolemise
 from .corpus import Corpus, Document, load_corpus
-from .errors import BuildError, InputFileError, RdfSyntaxError
+from .errors import BuildError, InputFileError
 from .namespaces import DEFAULT_SCHEME, LA, IriScheme
 from .provenance import attach_evidence
+from .rdfio import parse_file
 from .reasoning import infer
 
 Progress = Callable[[str], None]
@@ -83,34 +85,11 @@ def _quiet(_: str) -> None:
 
 def parse_turtle_file(path: Path) -> Graph:
     """Parse one Turtle file; syntax errors name the file, line and column."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputFileError(path, "file not found") from None
-    try:
-        triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE))
-    except SyntaxError as exc:
-        raise RdfSyntaxError(str(path), exc.msg, line=exc.lineno, column=exc.offset) from None
+    dataset = parse_file(path, fmt="turtle")
     graph = Graph()
-    for t in triples:
-        graph.add((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)))
+    for triple in dataset.graph(DATASET_DEFAULT_GRAPH_ID):
+        graph.add(triple)
     return graph
-
-
-def _from_ox(term: object) -> Node:
-    from rdflib import BNode
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unsupported term {term!r}")
 
 
 def load_ontology(project_root: Path) -> Graph:
