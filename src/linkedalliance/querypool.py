@@ -3,7 +3,8 @@
 pyoxigraph has no query timeout, and a Python thread cannot be killed, so a query that runs
 away (a cross product of the whole store, a pathological property path) would hold its thread
 and its CPU for as long as it likes. :class:`ProcessQueryRunner` therefore evaluates queries in
-a pool of **worker processes**, each holding its own read-only view of the data:
+a pool of **worker processes** (fresh interpreters started with :mod:`subprocess`, talking
+over a socket pair), each holding its own read-only view of the data:
 
 * in-memory store: the main process dumps the dataset once to an N-Quads snapshot file and
   each worker bulk-loads it into its own in-memory store;
@@ -33,9 +34,12 @@ from __future__ import annotations
 
 import importlib
 import logging
-import multiprocessing
+import os
 import queue
 import shutil
+import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -44,7 +48,6 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 
@@ -118,8 +121,15 @@ def execute(store: OxigraphStore | RemoteSparqlStore, request: QueryRequest,
 # --------------------------------------------------------------------------- worker side
 
 
+def worker_entry() -> None:
+    """``python -c 'from linkedalliance.querypool import worker_entry; worker_entry()' FD KIND
+    SOURCE MAX_ROWS``: a worker started by :class:`ProcessQueryRunner`."""
+    fd, kind, source, max_rows = sys.argv[1:5]
+    _worker_main(Connection(int(fd)), kind, source, int(max_rows))
+
+
 def _worker_main(conn: Connection, kind: str, source: str, max_rows: int) -> None:
-    """Entry point of a worker process: load the snapshot, then answer requests forever."""
+    """Load the snapshot, then answer requests until the parent closes the pipe."""
     try:
         if kind == "disk":
             store = OxigraphStore(store=ox.Store.read_only(source))
@@ -149,18 +159,41 @@ def _worker_main(conn: Connection, kind: str, source: str, max_rows: int) -> Non
 
 @dataclass
 class _Worker:
-    process: Any  # multiprocessing.context.SpawnProcess
+    process: subprocess.Popen[bytes]
     conn: Connection
     generation: int
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
 
     def kill(self) -> None:
         try:
             self.conn.close()
         except OSError:
             pass
-        if self.process.is_alive():
+        if self.alive():
             self.process.kill()
-        self.process.join(timeout=5)
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            log.error("query worker %s did not exit after SIGKILL", self.process.pid)
+
+
+def _start_worker(kind: str, source: str, max_rows: int) -> tuple[subprocess.Popen[bytes],
+                                                                   Connection]:
+    """A fresh interpreter (not a fork: the server has threads; not multiprocessing's spawn,
+    which would re-run the caller's ``__main__``) talking over a socket pair."""
+    parent, child = socket.socketpair()
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from linkedalliance.querypool import worker_entry; "
+         "worker_entry()", str(child.fileno()), kind, source, str(max_rows)],
+        pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, env=env,
+    )
+    child.close()
+    return process, Connection(parent.detach())
 
 
 class ProcessQueryRunner(QueryRunner):
@@ -180,7 +213,6 @@ class ProcessQueryRunner(QueryRunner):
         self.max_rows = max_rows
         self.workers = workers
         self.startup_timeout_s = startup_timeout_s
-        self._ctx = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._generation = -1
@@ -226,15 +258,7 @@ class ProcessQueryRunner(QueryRunner):
 
     def _spawn(self) -> None:
         generation, kind, snapshot = self._generation, self._kind, self._snapshot
-        parent, child = self._ctx.Pipe(duplex=True)
-        process = self._ctx.Process(
-            target=_worker_main,
-            args=(child, kind, str(snapshot), self.max_rows),
-            daemon=True,
-            name="linkedalliance-query-worker",
-        )
-        process.start()
-        child.close()
+        process, parent = _start_worker(kind, str(snapshot), self.max_rows)
         worker = _Worker(process, parent, generation)
         if not parent.poll(self.startup_timeout_s):
             log.error("query worker did not start within %s s", self.startup_timeout_s)
@@ -271,7 +295,7 @@ class ProcessQueryRunner(QueryRunner):
                     f"all {self.workers} query workers stayed busy for "
                     f"{self.time_limit_s:g} s; try again shortly"
                 ) from None
-            if worker.generation == self._generation and worker.process.is_alive():
+            if worker.generation == self._generation and worker.alive():
                 return worker
             worker.kill()
 
