@@ -32,6 +32,7 @@ is given the time limit (the remote server should enforce its own limit too).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
@@ -137,7 +138,8 @@ def _worker_main(conn: Connection, kind: str, source: str, max_rows: int) -> Non
             store = OxigraphStore()
             store.oxigraph.bulk_load(path=source, format=ox.RdfFormat.N_QUADS)
     except Exception:  # noqa: BLE001 - reported to the parent, which logs it
-        conn.send(("failed", traceback.format_exc()))
+        with contextlib.suppress(OSError):  # the parent may be gone already
+            conn.send(("failed", traceback.format_exc()))
         return
     conn.send(("ready", len(store)))
     while True:
@@ -157,7 +159,7 @@ def _worker_main(conn: Connection, kind: str, source: str, max_rows: int) -> Non
 # --------------------------------------------------------------------------- parent side
 
 
-@dataclass
+@dataclass(eq=False)
 class _Worker:
     process: subprocess.Popen[bytes]
     conn: Connection
@@ -220,6 +222,7 @@ class ProcessQueryRunner(QueryRunner):
         self._tmp = Path(tempfile.mkdtemp(prefix="linkedalliance-queries-"))
         self._closed = False
         self._kind = "memory"
+        self._starting: set[_Worker] = set()
         self.kills = 0
 
     # -- snapshots and workers ------------------------------------------------------------
@@ -260,6 +263,8 @@ class ProcessQueryRunner(QueryRunner):
         generation, kind, snapshot = self._generation, self._kind, self._snapshot
         process, parent = _start_worker(kind, str(snapshot), self.max_rows)
         worker = _Worker(process, parent, generation)
+        with self._lock:
+            self._starting.add(worker)
         if not parent.poll(self.startup_timeout_s):
             log.error("query worker did not start within %s s", self.startup_timeout_s)
             worker.kill()
@@ -267,7 +272,8 @@ class ProcessQueryRunner(QueryRunner):
         try:
             message = parent.recv()
         except (EOFError, OSError):
-            log.error("query worker died while loading the snapshot")
+            if not self._closed:
+                log.error("query worker died while loading the snapshot")
             worker.kill()
             return
         if message[0] != "ready":
@@ -276,10 +282,12 @@ class ProcessQueryRunner(QueryRunner):
             log.error("query worker failed to load the snapshot:\n%s", message[1])
             worker.kill()
             return
-        if self._closed or generation != self._generation:
-            worker.kill()
-            return
-        self._idle.put(worker)
+        with self._lock:
+            self._starting.discard(worker)
+            if self._closed or generation != self._generation:
+                worker.kill()
+                return
+            self._idle.put(worker)
 
     def start(self) -> None:
         """Take the snapshot and start the workers (they load in the background)."""
@@ -344,6 +352,9 @@ class ProcessQueryRunner(QueryRunner):
     def close(self) -> None:
         with self._lock:
             self._closed = True
+            for worker in self._starting:
+                worker.kill()
+            self._starting.clear()
             while True:
                 try:
                     self._idle.get_nowait().kill()

@@ -90,7 +90,7 @@ def create_app(store: Store, settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        runner.start()
+        # workers start with the first query, or earlier when the caller calls runner.start()
         try:
             yield
         finally:
