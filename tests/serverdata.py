@@ -7,11 +7,18 @@ as ``provenance.add_evidence_node`` writes them) and the real ontology in graph/
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
+import uvicorn
 
 from linkedalliance.namespaces import LA, OA, ORG, RDF, RDFS, SDO, XSD, IriScheme
+from linkedalliance.server.app import create_app
+from linkedalliance.settings import Settings
+from linkedalliance.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEME = IriScheme()
@@ -129,3 +136,34 @@ def write_output(target: Path, *, bulk: int = 0) -> Path:
         encoding="utf-8",
     )
     return target
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LiveServer:
+    def __init__(self, settings: Settings) -> None:
+        store = open_store(data_dir=settings.data_dir,
+                           dataset_file=Path(settings.output_dir) / "linkedalliance.nq")
+        self.store = store
+        self.app = create_app(store, settings)
+        self.app.state.la.runner.start()
+        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1",
+                                                    port=settings.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.url = f"http://127.0.0.1:{settings.port}"
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        for _ in range(200):
+            if self.server.started:
+                return self
+            time.sleep(0.05)
+        raise RuntimeError("server did not start")
+
+    def __exit__(self, *_: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)

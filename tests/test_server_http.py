@@ -10,7 +10,6 @@ import html
 import io
 import json
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -20,7 +19,6 @@ from urllib.parse import unquote_plus
 import httpx
 import pyoxigraph as ox
 import pytest
-import uvicorn
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
@@ -31,7 +29,7 @@ from linkedalliance.cli import main
 from linkedalliance.server.app import create_app
 from linkedalliance.settings import Settings
 from linkedalliance.store import open_store
-from serverdata import SCHEME, write_output
+from serverdata import SCHEME, LiveServer, free_port, write_output
 
 BELARUS = str(SCHEME.entity("belarus"))
 STATES = ("SELECT ?s WHERE { ?s a <https://w3id.org/linkedalliance/ontology#State> } "
@@ -50,37 +48,6 @@ def assert_error_shape(response: httpx.Response, status: int) -> dict[str, objec
     assert isinstance(body["error"], str) and body["error"]
     assert isinstance(body["errors"], list) and body["error"] in body["errors"]
     return body  # type: ignore[no-any-return]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class LiveServer:
-    def __init__(self, settings: Settings) -> None:
-        store = open_store(data_dir=settings.data_dir,
-                           dataset_file=Path(settings.output_dir) / "linkedalliance.nq")
-        self.store = store
-        self.app = create_app(store, settings)
-        self.app.state.la.runner.start()
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1",
-                                                    port=settings.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.url = f"http://127.0.0.1:{settings.port}"
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        for _ in range(200):
-            if self.server.started:
-                return self
-            time.sleep(0.05)
-        raise RuntimeError("server did not start")
-
-    def __exit__(self, *_: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
 
 
 @pytest.fixture(scope="module")
