@@ -91,6 +91,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("prev", re.compile(r"\b(?P<prev>[Yy]esterday|the previous day|the day before)\b")),
     # at the time (of the date just mentioned)
     ("same", re.compile(r"\b(?P<same>at the time)\b(?! of\b)")),
+    # only now, just now: the time of writing
+    ("now", re.compile(r"\b(?P<now>(?:[Oo]nly|[Jj]ust|[Rr]ight|[Ee]ven) now)\b")),
+    # later (than the date just mentioned, before publication); not "two years later"
+    ("later", re.compile(
+        r"(?<!\d )(?<!years )(?<!months )(?<!weeks )(?<!days )\b(?P<later>later)\b"
+        r"(?!\s+(?:than|that|this|in|on)\b)")),
     # end of June (no year)
     (
         "m",
@@ -312,9 +318,14 @@ def find_dates(text: str, pub: Publication) -> list[DateMention]:
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     prev_spans: list[re.Match[str]] = []
+    deictic: list[tuple[str, re.Match[str]]] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            if kind in ("now", "later"):
+                deictic.append((kind, m))
+                taken.append((m.start(), m.end()))
                 continue
             if kind in ("prev", "same"):
                 prev_spans.append(m)
@@ -349,7 +360,52 @@ def find_dates(text: str, pub: Publication) -> list[DateMention]:
                         anchor.year_resolved, True)
         )
     found.sort(key=lambda d: (d.start, d.end))
+    for kind, m in deictic:
+        dm = _resolve_now(m, found, pub) if kind == "now" else _resolve_later(m, found, pub)
+        if dm is not None:
+            found.append(dm)
+    found.sort(key=lambda d: (d.start, d.end))
     return found
+
+
+def _resolve_now(m: re.Match[str], found: list[DateMention],
+                 pub: Publication) -> DateMention | None:
+    """"only now": the time of writing, the publication date at its precision. When
+    the publication date gives only a year, the month of the latest date of that year
+    the text reports stands in (a report is written just after what it reports)."""
+    if pub.month is not None:
+        value, dt = _lex(pub.year, pub.month, pub.day)
+        return DateMention(m.start(), m.end(), m.group(0), value, dt, None, None, False, True)
+    months = [
+        (d.end_value or d.value)[:7] for d in found
+        if (d.end_value or d.value).startswith(f"{pub.year:04d}-")
+    ]
+    if not months:
+        value, dt = _lex(pub.year)
+        return DateMention(m.start(), m.end(), m.group(0), value, dt, None, None, False, True)
+    y, mo = max(months).split("-")
+    value, dt = _lex(int(y), int(mo))
+    return DateMention(m.start(), m.end(), m.group(0), value, dt, None, None, True, True)
+
+
+def _resolve_later(m: re.Match[str], found: list[DateMention],
+                   pub: Publication) -> DateMention | None:
+    """"later": after the date last mentioned and before publication, at the finest
+    precision the two share (the same month: that month; the same year: that year);
+    nothing when they share no year."""
+    earlier = [d for d in found if d.end <= m.start() and not d.is_span]
+    if not earlier:
+        return None
+    anchor = earlier[-1].value
+    pub_lex = pub.lexical()
+    if anchor[:7] == pub_lex[:7] and len(anchor) >= 7 and len(pub_lex) >= 7:
+        value, dt = anchor[:7], "gYearMonth"
+    elif anchor[:4] == pub_lex[:4]:
+        value, dt = anchor[:4], "gYear"
+    else:
+        return None
+    return DateMention(m.start(), m.end(), m.group(0), value, dt, None, None,
+                       earlier[-1].year_resolved, True)
 
 
 def _looks_like_number(text: str, m: re.Match[str]) -> bool:

@@ -167,6 +167,9 @@ class Gazetteer:
             bucket = self._light.setdefault(key, [])
             if all(e is not ent for e, _ in bucket):
                 bucket.append((ent, name[:1].isupper()))
+                # a name shared by a state and a place ("Moscow": the city and, as a
+                # metonym, Russia) reads as the state: relations need the agent
+                bucket.sort(key=lambda x: x[0].kind != "state")
             self.max_len = max(self.max_len, len(toks))
             if ent.kind == "person":
                 words = [t for t in toks if t[:1].isalpha() and not t.endswith(".")]
