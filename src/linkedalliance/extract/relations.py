@@ -89,6 +89,35 @@ class Ctx:
     last_state: Entity | None
     person_state: dict[str, Entity]
     publisher: Entity | None = None
+    recent_states: list[Entity] = field(default_factory=list)
+    memory: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.quotes = _quote_spans(self.sent)
+        self.appositions = _apposition_spans(self.sent)
+
+    def in_quote(self, m: Mention | int) -> bool:
+        pos = m if isinstance(m, int) else m.start
+        return any(a <= pos < b for a, b in self.quotes)
+
+    def in_closed_apposition(self, m: Mention, pos: int) -> bool:
+        """Inside an apposition ("Belarus — a staunch ally of Russia — to supply",
+        "X, Russia's deputy prime minister, said") that closes before ``pos``."""
+        return any(a <= m.start and m.end <= b <= pos for a, b in self.appositions)
+
+    def after_preposition(self, m: Mention) -> bool:
+        """Object of a preposition ("in Belarus"), unless it names whom a spokesman or
+        an official speaks for ("a spokesman for Russia's foreign ministry")."""
+        pre = self.text[max(self.sent.start, m.start - 40) : m.start]
+        w = re.search(r"(\w+)\s+(?:the\s+)?$", pre)
+        if w is None or w.group(1).lower() not in _PREPOSITIONS:
+            return False
+        return re.search(r"(?:spokes\w+|officials?|representatives?|envoys?)\s+\w+\s+"
+                         r"(?:the\s+)?$", pre) is None
+
+    def the_two(self) -> list[Entity]:
+        """"the two countries/sides/ministries ...": the last two states mentioned."""
+        return self.recent_states[:2] if len(self.recent_states) >= 2 else []
 
     def before(self, pos: int, kinds: Iterable[str] = AGENT_KINDS) -> list[Mention]:
         ks = set(kinds)
@@ -107,18 +136,23 @@ class Ctx:
         return self.person_state.get(str(ent.iri))
 
     def subject(self, pos: int, kinds: Iterable[str] = AGENT_KINDS) -> Entity | None:
-        """The agent before ``pos``: the last fitting mention in the same clause, else
-        a pronoun's antecedent."""
-        cands = self.before(pos, kinds)
+        """The agent before ``pos``: the last fitting mention in the same clause, not
+        quoted, not in a closed apposition, not a possessor, not the object of a
+        preposition; else a pronoun's antecedent."""
+        cands = [m for m in self.before(pos, kinds)
+                 if not self.in_quote(m) and not self.in_closed_apposition(m, pos)]
         clause_start = self.sent.start
         seg = self.text[self.sent.start : pos]
-        for sep in re.finditer(r"[;:]|\bwhile\b|\bbut\b", seg):
+        for sep in re.finditer(r"[;:]|\bwhile\b|\bbut\b|[”\"],?\s", seg):
             clause_start = self.sent.start + sep.end()
         cands = [m for m in cands if m.start >= clause_start] or cands
-        # skip possessors ("Armenia's ambassador") and objects of prepositions
         for m in reversed(cands):
             tail = self.text[m.end : m.end + 3]
-            if tail.startswith(("’s", "'s")) and m.kind == "state" and "state" not in kinds:
+            if tail.startswith(("’s", "'s", "’ ", "' ")) and (
+                m.kind == "state" and "state" not in kinds or m.kind == "person"
+            ):
+                continue
+            if self.after_preposition(m):
                 continue
             return m.entity
         seg_low = seg.lower()
@@ -142,6 +176,34 @@ class Ctx:
                                                   seg[:60]):
             return self.last_org
         return None
+
+
+_PREPOSITIONS = {
+    "in", "to", "at", "from", "of", "with", "for", "on", "into", "near", "against", "toward",
+    "towards", "than", "like", "over", "about", "between", "among", "inside", "within",
+}
+
+
+def _quote_spans(sent: Sentence) -> list[tuple[int, int]]:
+    out = []
+    for m in re.finditer(r"“[^”]*”?|\"[^\"]*\"?", sent.text):
+        out.append((sent.start + m.start(), sent.start + m.end()))
+    return out
+
+
+def _apposition_spans(sent: Sentence) -> list[tuple[int, int]]:
+    """Dash pairs ("— a staunch ally of Russia —") and comma pairs opening with a
+    determiner or a possessor (", Russia's deputy prime minister,", ", a military analyst
+    at Y,")."""
+    out = []
+    t = sent.text
+    for m in re.finditer(r"\s?[—–][^—–]{2,90}?[—–]\s?", t):
+        out.append((sent.start + m.start(), sent.start + m.end()))
+    for m in re.finditer(
+        r",\s+(?:an?|the|[A-Z][\w.-]*(?:’s|'s|’))\s+[^,;:“”\"]{2,90}?,", t
+    ):
+        out.append((sent.start + m.start(), sent.start + m.end()))
+    return out
 
 
 def _date_in(ctx: Ctx, start: int | None = None, end: int | None = None) -> DateMention | None:
@@ -207,14 +269,13 @@ _MEET = re.compile(
     r"summit)\b"
 )
 
-_SAY = re.compile(
-    r"\b(?:said|says|told|stressed|added|asserted|noted|declared|complained|hailed|"
-    r"described|called|announced|stated|warned|criticized|criticised)\b"
-)
 
 _SUMMON = re.compile(r"\bsummon(?:ed|s)?\b")
-_RECALL = re.compile(r"\b(?:recall(?:ed|s)?|returned to)\b")
+_RECALL = re.compile(r"\b(?:recall(?:ed|s)?(?: to| from)?|returned (?:to|from)|withdr[ae]wn? "
+                     r"(?:to|from))\b", re.I)
 _SEVER = re.compile(r"\b(?:sever(?:ed|ing)?|broke off|cut) (?:of )?(?:diplomatic )?relations\b")
+_EMBASSY = re.compile(r"\bembass(?:y|ies)\b[^.;]{0,60}?\b(?:open(?:ed|s|ing)?|establish\w*)"
+                      r"\s+(?:in\s+)?")
 
 
 def _ents(ms: Iterable[Mention]) -> list[Entity]:
@@ -247,6 +308,9 @@ def rule_membership(ctx: Ctx) -> list[Fact]:
     for pattern, cls, status, conf in specs:
         for m in pattern.finditer(s):
             a, b = ctx.rel(m)
+            if re.match(r"\s*(?:from\s+|of\s+)?(?:an?|the)\s+(?:\w+\s+)?(?:precursor|"
+                        r"predecessor|forerunner)\b", s[m.end():]):
+                continue  # "quit a precursor to the bloc": not the bloc itself
             org = ctx.obj(b, _ORG_KINDS)
             if org is None or _far(ctx, b, org):
                 org = ctx.anaphoric_org(b) or (org if org and not _far(ctx, b, org, 80) else None)
@@ -282,12 +346,18 @@ def rule_membership(ctx: Ctx) -> list[Fact]:
 def _memberships(ctx: Ctx) -> list[Fact]:
     out: list[Fact] = []
     s = ctx.sent.text
+    out.extend(_memberships_implied(ctx))
     for m in _MEMBER.finditer(s):
         a, b = ctx.rel(m)
-        org = ctx.obj(b, _ORG_KINDS)
+        inside = [x for x in ctx.mentions if x.kind == "organisation" and a <= x.start < b]
+        org = inside[0].entity if inside else ctx.obj(b, _ORG_KINDS)
         if org is None:
             continue
-        members = [e for e in _states_in(ctx, ctx.sent.start, a)]
+        members = [x.entity for x in ctx.mentions
+                   if x.kind == "state" and ctx.sent.start <= x.start and x.end <= a
+                   and not ctx.text[x.end : x.end + 2].startswith(("’s", "'s"))
+                   and not ctx.in_quote(x)]
+        members = _ents_unique(members)
         after_org = [x for x in ctx.after(b, ("organisation",))]
         orgs = _ents(after_org[:3]) if re.search(r"\b(two|three|both)\b.*:", s) else [org]
         if not members:
@@ -304,6 +374,69 @@ def _memberships(ctx: Ctx) -> list[Fact]:
                     ms.dates["schema:startDate"] = d
                 out.append(ms)
         break
+    return out
+
+
+def _ents_unique(es: Iterable[Entity]) -> list[Entity]:
+    out: list[Entity] = []
+    for e in es:
+        if all(x.iri != e.iri for x in out):
+            out.append(e)
+    return out
+
+
+_LED_BY = re.compile(r"\b(?:alliance|bloc|organi[sz]ation|pact|union|grouping)\s+"
+                     r"(?:led|dominated|headed)\s+by\s+")
+_FOUNDED_BY = re.compile(r"\b(?:[Ff]ounded|[Cc]reated|[Ee]stablished|[Ss]et up)\s+by\s+")
+_MEMBERS_INCLUDE = re.compile(r"\bmembers\s+(?:include|including|are)\b")
+
+
+def _memberships_implied(ctx: Ctx) -> list[Fact]:
+    """Memberships said in passing: "an alliance led by Moscow" (the leader is a
+    member), "Founded by Moscow and Beijing in 2001, the SCO" (founders are members),
+    "whose other members include India, Pakistan" (the bloc just named)."""
+    out: list[Fact] = []
+    s = ctx.sent.text
+
+    def add(member: Entity, org: Entity, role: str, pos: int) -> None:
+        ms = Fact("Membership", *_span(ctx), 0.5)
+        ms.add("org:member", member)
+        ms.add("org:organization", org)
+        ms.literals["status"] = "Active"
+        ms.literals["role"] = role
+        d = _date_in(ctx, pos, ctx.sent.end) if role == "FounderRole" else None
+        if d is not None:
+            ms.dates["schema:startDate"] = d
+        out.append(ms)
+
+    def states_from(pos: int, stop: str = r"[.;:]|,\s+(?:the|a|an|which|who)\b") -> list[Mention]:
+        seg = s[pos - ctx.sent.start :]
+        cut = re.search(stop, seg)
+        end = pos + (cut.start() if cut else len(seg))
+        return [x for x in ctx.mentions if x.kind == "state" and pos <= x.start < end]
+
+    for m in _LED_BY.finditer(s):
+        a, b = ctx.rel(m)
+        orgs = [x for x in ctx.before(a, _ORG_KINDS) if not ctx.in_quote(x)]
+        leaders = [x for x in ctx.after(b, ("state",)) if x.start - b < 5]
+        if orgs and leaders:
+            add(leaders[0].entity, orgs[-1].entity, "LeadingMemberRole", a)
+    for m in _FOUNDED_BY.finditer(s):
+        a, b = ctx.rel(m)
+        founders = states_from(b, r"[.;:]|,|\bin\b")
+        orgs = [x for x in ctx.mentions if x.kind == "organisation" and x.start >= b] or [
+            x for x in ctx.before(a, _ORG_KINDS)][-1:]
+        for f in founders:
+            if orgs:
+                add(f.entity, orgs[0].entity, "FounderRole", a)
+    for m in _MEMBERS_INCLUDE.finditer(s):
+        a, b = ctx.rel(m)
+        orgs = [x for x in ctx.before(a, _ORG_KINDS) if not ctx.in_quote(x)]
+        org = orgs[-1].entity if orgs else ctx.last_org
+        if org is None:
+            continue
+        for x in states_from(b, r"[.;:]"):
+            add(x.entity, org, "MemberRole", a)
     return out
 
 
@@ -379,7 +512,10 @@ def rule_transfer(ctx: Ctx) -> list[Fact]:
         if rm is not None:
             pos = b + rm.end()
             cands = [x for x in after_states if x.start >= pos]
-            if cands and cands[0].start - pos < 30:
+            if cands and cands[0].start - pos < 30 and not re.match(
+                r"[’']s?\s+(?:arch|main|old|long|bitter|chief)?\s*(?:enemy|rival|foe|"
+                r"adversary|neighbou?r)", ctx.text[cands[0].end : cands[0].end + 30]
+            ):
                 recipient = cands[0].entity
         if recipient is None and verb.startswith("aided") and after_states:
             recipient = after_states[0].entity
@@ -413,7 +549,20 @@ def rule_meeting(ctx: Ctx) -> list[Fact]:
     out: list[Fact] = []
     s = ctx.sent.text
     visit = _VISIT.search(s)
-    meet = _MEET.search(s)
+    meet = None
+    for cand in _MEET.finditer(s):
+        pre = s[max(0, cand.start() - 30) : cand.start()].lower()
+        post = s[cand.end() : cand.end() + 4]
+        # "the Minsk talks", "at the summit": an event already told; "to hold meetings":
+        # a plan; "hosted by": an exhibition's host; "to a meeting" after "summoned"
+        if re.search(r"\bthe\s+(?:[A-Z]\w+\s+)?$", s[max(0, cand.start() - 20):cand.start()]):
+            continue
+        if re.search(r"\bto (?:hold|have)\s+$", pre) or post.startswith(" by") or (
+            _SUMMON.search(s)
+        ):
+            continue
+        meet = cand
+        break
     if visit:
         a, b = ctx.rel(visit)
         visitor = ctx.subject(a, ("person", "state"))
@@ -546,32 +695,146 @@ def _tenure(ctx: Ctx, p: Mention, ptype: str, label: str, state: Entity | None,
     return f
 
 
+def _speaker(ctx: Ctx, m: re.Match[str]) -> Entity | None:
+    """Who says: "according to X"; "“...,” said X"; "he said"/"she added" (the person
+    last mentioned); "the spokesman said" (the body that spoke last); else the subject."""
+    s = ctx.sent.text
+    a, b = ctx.rel(m)
+    verb = m.group(0).lower()
+    if verb == "according to":
+        window = re.split(r"[.;)“\"]", s[m.end() : m.end() + 90])[0]
+        wa, wb = b, b + len(window)
+        inside = [x for x in ctx.mentions if wa <= x.start and x.end <= wb]
+        people = [x for x in inside if x.kind == "person"]
+        if people:
+            return people[-1].entity
+        if re.search(r"(?i)spokes\w+|official|minist|commander|department|office", window):
+            bodies = [x for x in inside if x.kind in ("organisation", "state")]
+            if bodies:
+                return bodies[0].entity
+        return None
+    before = s[: m.start()]
+    if re.search(r"[”\"],?\s*$", before):
+        after = [x for x in ctx.after(b, ("person",)) if x.start - b < 25]
+        if after:
+            return after[0].entity
+    if re.search(r"\b(?:he|she)\s+(?:\w+\s+)?$", before, re.I):
+        ppl = [x for x in ctx.before(a, ("person",)) if not ctx.in_quote(x)]
+        return ppl[-1].entity if ppl else ctx.last_person
+    if re.search(r"\bthe\s+(?:\w+\s+)?(?:spokes\w+|officials?)\s+(?:\w+\s+)?$", before, re.I):
+        last = ctx.memory.get("last_body_speaker")
+        return last if isinstance(last, Entity) else None
+    return ctx.subject(a, ("person", "organisation", "state"))
+
+
+_SAY = re.compile(
+    r"\b(?:said|says|told|tells|stressed|added|asserted|noted|declared|complained|hailed|"
+    r"described|called|announced|stated|warned|warning|criticized|criticised|verified|"
+    r"voiced|repeated|blamed|confirmed|accused|accusing|dismissed|thank(?:s|ed)?|"
+    r"talked about|pronounced|claimed|insisted|argued|emphasi[sz]ed|denied|urged|"
+    r"according to)\b",
+    re.I,
+)
+
+
 def rule_statement(ctx: Ctx) -> list[Fact]:
+    """One statement per speaker and clause: a saying verb outside quotes, its speaker
+    (see :func:`_speaker`); coordinated verbs without a subject ("called on X ..., but
+    later accused") keep the speaker of the verb before."""
     out: list[Fact] = []
     s = ctx.sent.text
     quotes = list(re.finditer(r"[“\"]([^”\"]{8,})[”\"]", s))
-    m = _SAY.search(s)
-    if m is None or (not quotes and not re.search(r"\bthat\b", s[m.end():m.end() + 40])):
+    clauses = [0] + [x.end() for x in re.finditer(r",?\s+but\s+|;", s)]
+    seen: set[tuple[str, int]] = set()
+    prev: Entity | None = None
+    for m in _SAY.finditer(s):
+        a, b = ctx.rel(m)
+        if ctx.in_quote(a):
+            continue
+        low = s[max(0, m.start() - 8) : m.end() + 4].lower()
+        if re.search(r"\b(?:is|are|was|were|be) said to|that said", low):
+            continue
+        speaker = _speaker(ctx, m)
+        if speaker is None:
+            after = ctx.after(b, ("person",))
+            speaker = after[0].entity if after and after[0].start - b < 40 else prev
+        if speaker is None:
+            continue
+        clause = max(i for i, c in enumerate(clauses) if c <= m.start())
+        key = (str(speaker.iri), clause)
+        prev = speaker
+        if key in seen:
+            continue
+        seen.add(key)
+        f = Fact("Statement", *_span(ctx), 0.5)
+        f.add("la:speaker", speaker)
+        if speaker.kind == "person":
+            f.add("la:onBehalfOf", ctx.state_of(speaker))
+        else:
+            ctx.memory["last_body_speaker"] = speaker
+        if quotes:
+            f.literals["statementText"] = " … ".join(q.group(1).strip() for q in quotes)
+        d = _closest_date(ctx, a)
+        if d is not None:
+            f.dates["dcterms:date"] = d
+        out.append(f)
+    return out
+
+
+def _recalls(ctx: Ctx) -> list[Fact]:
+    """"The envoy was recalled to Yerevan" (the state of the destination recalls him),
+    "Belarus' ambassador returned to Minsk" (the possessor's state)."""
+    out: list[Fact] = []
+    s = ctx.sent.text
+    for m in _RECALL.finditer(s):
+        a, b = ctx.rel(m)
+        if not re.search(r"(?i)ambassador|envoy|charg|diplomat", s[max(0, m.start() - 60):
+                                                                    m.start()]):
+            continue
+        dest = [x for x in ctx.after(b, ("state",)) if x.start - b < 12]
+        owner = [x for x in ctx.before(a, ("state",))
+                 if ctx.text[x.end : x.end + 2] in ("’s", "'s", "’ ", "' ")]
+        if dest and m.group(0).lower().endswith(" to"):
+            agent: Entity | None = dest[0].entity
+        else:
+            agent = owner[-1].entity if owner else None
+        if agent is None:
+            continue
+        f = Fact("EnvoyRecalled", *_span(ctx), 0.5)
+        f.add("la:agent", agent)
+        f.add("la:sendingState", agent)
+        d = _date_in(ctx)
+        if d is not None:
+            f.dates["dcterms:date"] = d
+        out.append(f)
+    return out
+
+
+def _embassies(ctx: Ctx) -> list[Fact]:
+    """"embassies are about to be opened in Yerevan and Minsk": each in the other's
+    capital; "X opened an embassy in Y"."""
+    out: list[Fact] = []
+    m = _EMBASSY.search(ctx.sent.text)
+    if m is None:
         return out
     a, b = ctx.rel(m)
-    speaker = ctx.subject(a, ("person", "organisation", "state"))
-    if speaker is None:
-        after = ctx.after(b, ("person",))
-        speaker = after[0].entity if after and after[0].start - b < 40 else None
-    if speaker is None and re.search(r"\b(he|she)\b", s[max(0, m.start() - 12):m.end() + 6]):
-        speaker = ctx.last_person
-    if speaker is None:
-        return out
-    f = Fact("Statement", *_span(ctx), 0.5)
-    f.add("la:speaker", speaker)
-    if speaker.kind == "person":
-        f.add("la:onBehalfOf", ctx.state_of(speaker))
-    if quotes:
-        f.literals["statementText"] = " … ".join(q.group(1).strip() for q in quotes)
-    d = _date_in(ctx)
-    if d is not None:
-        f.dates["dcterms:date"] = d
-    out.append(f)
+    where = _ents_unique(x.entity for x in ctx.after(b, ("state",)) if x.start - b < 40)
+    pairs: list[tuple[Entity, Entity]] = []
+    if len(where) == 2:
+        pairs = [(where[1], where[0]), (where[0], where[1])]
+    elif len(where) == 1:
+        agent = ctx.subject(a, ("state",))
+        if agent is not None and agent is not where[0]:
+            pairs = [(agent, where[0])]
+    for agent, host in pairs:
+        f = Fact("EmbassyOpening", *_span(ctx), 0.45)
+        f.add("la:agent", agent)
+        f.add("la:sendingState", agent)
+        f.add("la:counterpart", host)
+        d = _date_in(ctx)
+        if d is not None:
+            f.dates["dcterms:date"] = d
+        out.append(f)
     return out
 
 
@@ -591,9 +854,14 @@ def rule_diplomatic(ctx: Ctx) -> list[Fact]:
             if d is not None:
                 f.dates["dcterms:date"] = d
             out.append(f)
+    out.extend(_recalls(ctx))
+    out.extend(_embassies(ctx))
     m = _SEVER.search(s)
     if m:
         states = _states_in(ctx)
+        if len(states) < 2 and re.search(r"\bthe two (?:nations|countries|states|sides)\b",
+                                         s[m.end():]):
+            states = ctx.the_two()
         if len(states) >= 2:
             f = Fact("RelationsSevered", *_span(ctx), 0.5)
             f.add("la:participant", *states[:2])
@@ -623,9 +891,17 @@ def find_relations(text: str, mentions: list[Mention], dates: list[DateMention],
     last_org: Entity | None = None
     last_state: Entity | None = None
     person_state: dict[str, Entity] = {}
+    recent_states: list[Entity] = []
+    memory: dict[str, object] = {}
     skip_spans = list(skip)
+    prev_statement: Fact | None = None
     for sent in sentences(text):
         if any(s <= sent.start < e for s, e in skip_spans):
+            continue
+        if prev_statement is not None and _quote_only(sent):
+            # a quotation continuing the one just attributed ("“We will leave,” he told
+            # lawmakers. “We will decide when to exit.”") belongs to that statement
+            prev_statement.end = sent.end
             continue
         ms = [m for m in mentions if m.start >= sent.start and m.end <= sent.end]
         ds = [d for d in dates if d.start >= sent.start and d.end <= sent.end]
@@ -634,13 +910,15 @@ def find_relations(text: str, mentions: list[Mention], dates: list[DateMention],
                 st = _demonym_state(ms, m, text)
                 if st is not None:
                     person_state.setdefault(str(m.entity.iri), st)
-        ctx = Ctx(sent, ms, ds, text, last_person, last_org, last_state, person_state)
-        for rule in RULES:
-            out.extend(rule(ctx))
+        ctx = Ctx(sent, ms, ds, text, last_person, last_org, last_state, person_state,
+                  recent_states=list(recent_states), memory=memory)
+        facts = [f for rule in RULES for f in rule(ctx)]
+        out.extend(facts)
+        prev_statement = next((f for f in reversed(facts) if f.cls == "Statement"), None)
         for m in ms:
-            if m.kind == "person" and m.how != "surname":
-                last_person = m.entity
-            elif m.kind == "person":
+            if m.kind == "state" and not ctx.in_quote(m):
+                recent_states[:] = [m.entity] + [e for e in recent_states if e is not m.entity]
+            if m.kind == "person":
                 last_person = m.entity
             elif m.kind == "organisation" and re.search(
                 r"(?i)organi[sz]ation|alliance|treaty|bloc|union|pact|\b[A-Z]{3,5}\b",
@@ -652,12 +930,40 @@ def find_relations(text: str, mentions: list[Mention], dates: list[DateMention],
     return merge(out)
 
 
+def _quote_only(sent: Sentence) -> bool:
+    t = sent.text
+    return bool(re.fullmatch(r"[“\"][^“”\"]+[”\"]\.?", t))
+
+
 def merge(facts: list[Fact]) -> list[Fact]:
     """One fact per key; the first keeps its span, the others add confidence."""
     seen: dict[tuple[object, ...], Fact] = {}
     out: list[Fact] = []
+    canon: dict[tuple[object, ...], Fact] = {}
     for f in facts:
+        if f.cls == "Membership" and f.key() in canon:
+            canon[f.key()].confidence = min(0.95, round(canon[f.key()].confidence + 0.1, 2))
+            continue
+        link = f.links.get("la:membership")
+        if link is not None:
+            if link.key() in canon:
+                f.links["la:membership"] = canon[link.key()]
+            else:
+                canon[link.key()] = link
+        if f.cls == "Membership":
+            canon[f.key()] = f
         k = f.key()
+        if f.cls in ("Accession", "Withdrawal"):
+            # a state joins (or leaves) an organisation once: later mentions add dates
+            if k in seen:
+                old = seen[k]
+                for p, d in f.dates.items():
+                    if p not in old.dates or len(d.value) > len(old.dates[p].value):
+                        old.dates[p] = d
+                continue
+            seen[k] = f
+            out.append(f)
+            continue
         if f.cls in ("Statement", "Meeting", "OfficialVisit", "Accession", "Withdrawal",
                      "WithdrawalAnnouncement", "ParticipationSuspension", "Ratification",
                      "ArmsTransfer", "AmbassadorSummoned") and f.dates:
