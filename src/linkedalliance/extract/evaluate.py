@@ -39,6 +39,22 @@ Dates
     ``la:signingDate``) whose ``la:dateText`` occurs in one of the fact's quotes, the
     extractor's date expression overlapping that occurrence is *exact* when its value
     and datatype equal the gold literal (for spans, start and end).
+
+How good is extraction (``linkedalliance evaluate`` on the five curated documents)::
+
+    kind                  before (P/R/F1)      now (P/R/F1)
+    mentions, all         0.94/0.94/0.94       0.94/0.94/0.94
+    membership            0.58/0.44/0.50       1.00/0.88/0.93
+    membership events     0.71/0.83/0.77       1.00/0.83/0.91
+    agreement             0.75/0.46/0.57       0.75/0.46/0.57
+    ratification          1.00/0.50/0.67       1.00/0.50/0.67
+    arms transfer         0.40/0.40/0.40       0.67/0.40/0.50
+    meeting               0.50/0.64/0.56       0.89/0.73/0.80
+    tenure                1.00/0.82/0.90       1.00/0.82/0.90
+    statement             0.50/0.32/0.39       0.70/0.91/0.79
+    diplomatic            1.00/0.33/0.50       1.00/1.00/1.00
+    relations, all        0.66/0.51/0.58       0.84/0.79/0.82
+    dates exact           24/27 (0.89)         27/27 (1.00)
 """
 
 from __future__ import annotations
