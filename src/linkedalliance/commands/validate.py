@@ -32,6 +32,16 @@ Exit codes:
   1  the data does not conform (the report lists each violation)
   2  an input could not be read: missing file, unknown extension, syntax error
      (file:line:column: reason), or unusable shapes or ontology
+
+With --against-graph (the default when PROJECT_DIR/data holds a store or
+PROJECT_DIR/output/linkedalliance.nq exists) FILE is checked as a contribution, in the
+context of the graph: it may refer to existing entities; unknown IRIs under our base
+(with the closest existing slug), retyping or changing single-valued properties of
+existing nodes, facts without evidence and duplicates of existing facts are reported;
+OWL RL inference runs first. Only the contribution and its neighbourhood are validated
+(--scope full checks the whole graph, for comparison). Quotes (la:quote +
+prov:wasDerivedFrom, or oa:exact) are verified against output/texts/. Nothing is ever
+fetched: owl:imports is refused.
 """
 
 
@@ -90,13 +100,50 @@ def _load_ontology(path: Path) -> Graph:
     show_default=True,
     help="Apply RDFS entailment (with the ontology) to a copy of the data first.",
 )
+@click.option(
+    "--against-graph/--standalone",
+    "against_graph",
+    default=None,
+    help="Check FILE as a contribution to the existing graph, or on its own "
+    "[default: against the graph when one exists].",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="The store to validate against [default: PROJECT_DIR/data, else "
+    "PROJECT_DIR/output/linkedalliance.nq].",
+)
+@click.option(
+    "--scope",
+    type=click.Choice(["neighbourhood", "full"]),
+    default="neighbourhood",
+    show_default=True,
+    help="With --against-graph: validate the contribution's neighbourhood, or the whole graph.",
+)
 def command(
     file: Path,
     shapes_path: Path | None,
     output_format: str,
     project_dir: Path,
     inference: bool,
+    against_graph: bool | None,
+    data_dir: Path | None,
+    scope: str,
 ) -> None:
+    if against_graph is not False:
+        from ..contrib.checkfile import validate_against_graph
+
+        code = validate_against_graph(
+            file, project_dir=project_dir, data_dir=data_dir, shapes_path=shapes_path,
+            scope=scope, required=against_graph is True,
+        )
+        if code is not None:
+            report, notes = code
+            for note in notes:
+                click.echo(f"note: {note}", err=True)
+            click.echo(_render(report, output_format), nl=False)
+            raise SystemExit(EXIT_CONFORMS if report.conforms else EXIT_NOT_CONFORMS)
     try:
         dataset = parse_file(file)
         data = Graph()
