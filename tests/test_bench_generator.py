@@ -139,3 +139,29 @@ def test_documents_describe_their_text(small, store):
         assert int(row["count"].value) == len(text)
     # offsets count code points: some documents carry non-ASCII text
     assert any(len(t.encode()) != len(t) for t in small.texts.values())
+
+
+def _union_graph(lines):
+    from rdflib import Graph
+
+    quads = ox.parse("".join(lines).encode(), format=ox.RdfFormat.N_QUADS)
+    triples = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
+    return Graph().parse(data=triples.decode(), format="nt")
+
+
+def test_small_graph_conforms_to_the_project_shapes():
+    validation = pytest.importorskip("linkedalliance.validation")
+    shapes_dir = ROOT / "shapes"
+    if not any(shapes_dir.glob("*.ttl")):
+        pytest.skip("no shapes yet")
+    from rdflib import Graph
+
+    shapes = validation.load_shapes(shapes_dir)
+    ontology = Graph().parse(ROOT / "ontology" / "linkedalliance.ttl")
+    lines = gen.generate(1500, seed=11).lines
+    report = validation.validate_graph(_union_graph(lines), shapes=shapes, ontology=ontology)
+    assert report.conforms, report.text()
+    # the shapes do apply to the generated nodes: a fact without its evidence is reported
+    broken = [line for line in lines if f"<{LA}evidence>" not in line]
+    report = validation.validate_graph(_union_graph(broken), shapes=shapes, ontology=ontology)
+    assert not report.conforms
