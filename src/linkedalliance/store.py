@@ -202,27 +202,58 @@ def _nt(term: Term | GraphName) -> str:
     return str(term)
 
 
-def _insert_data(graph_iri: str, triples: Iterable[ox.Triple]) -> tuple[str, int]:
+_DEFAULT = ox.DefaultGraph()
+
+
+def _orphans_of(graph: str) -> str:
+    """SPARQL Update removing from the default graph what only ``graph`` holds."""
+    return (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != {graph}) }} }}"
+    )
+
+
+def _insert_data(
+    graph_iri: str, triples: Iterable[ox.Triple], *, into_default: bool
+) -> tuple[str, int]:
+    """One SPARQL Update (one Oxigraph transaction) that replaces a named graph and, when
+    the union is materialised, keeps the default graph equal to the union."""
     lines = [f"{_nt(t.subject)} {_nt(t.predicate)} {_nt(t.object)} ." for t in triples]
     graph = _nt(ox.NamedNode(graph_iri))
     body = "\n".join(lines)
-    update = f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
-    return update, len(lines)
+    steps = [f"DROP SILENT GRAPH {graph}", f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"]
+    if into_default:  # copy from the graph just written, so blank nodes stay the same nodes
+        copy = f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+        steps = [_orphans_of(graph), *steps, copy]
+    return " ;\n".join(steps), len(lines)
 
 
 class OxigraphStore(Store):
-    """The embedded pyoxigraph store, in memory or on disk (``path``)."""
+    """The embedded pyoxigraph store, in memory or on disk (``path``).
+
+    The SPARQL default graph is the union of the named graphs, *as a set*: Oxigraph's own
+    union view (``use_default_graph_as_union``) yields a triple once per graph holding
+    it, so a fact stated by two documents would be counted twice by ``COUNT`` and
+    repeated in results. The store therefore keeps the union materialised in its default
+    graph, maintained in the same transaction as every graph write, and ``quads()``
+    without a graph lists the named graphs only.
+    """
 
     def __init__(self, *, path: str | Path | None = None, store: ox.Store | None = None) -> None:
         super().__init__()
         self.path = Path(path) if path is not None else None
         if store is not None:
             self._store = store
-            return
-        try:
-            self._store = ox.Store(str(self.path)) if self.path is not None else ox.Store()
-        except OSError as exc:
-            raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
+        else:
+            try:
+                self._store = ox.Store(str(self.path)) if self.path is not None else ox.Store()
+            except OSError as exc:
+                raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
+        # A store filled by another tool may hold named graphs only; then fall back to
+        # Oxigraph's union view (which repeats a triple once per graph that holds it).
+        has_named = next(iter(self._store.named_graphs()), None) is not None
+        has_default = next(iter(self._store.quads_for_pattern(None, None, None, _DEFAULT)), None)
+        self._materialised = has_default is not None or not has_named
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -240,8 +271,13 @@ class OxigraphStore(Store):
         before = len(self._store)
         try:
             self._store.bulk_load(path=str(source), format=fmt)
+            self._store.bulk_extend(
+                ox.Quad(q.subject, q.predicate, q.object, _DEFAULT)
+                for q in ox.parse(path=str(source), format=fmt)
+            )
         except SyntaxError as exc:
             raise InputFileError(source, f"does not parse: {exc}") from exc
+        self._materialised = True
         if self.path is not None:
             self._store.flush()
         self._bump()
@@ -255,7 +291,7 @@ class OxigraphStore(Store):
         kwargs: dict[str, object] = {}
         if dataset is not None and dataset.default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs]
-        else:
+        elif not self._materialised:
             kwargs["use_default_graph_as_union"] = True
         if dataset is not None and dataset.named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
@@ -276,14 +312,17 @@ class OxigraphStore(Store):
         object: Term | None = None,
         graph: GraphName | None = None,
     ) -> Iterator[ox.Quad]:
-        return iter(self._store.quads_for_pattern(subject, predicate, object, graph))
+        found = self._store.quads_for_pattern(subject, predicate, object, graph)
+        if graph is not None:
+            return iter(found)
+        return (q for q in found if not isinstance(q.graph_name, ox.DefaultGraph))
 
     def graph_names(self) -> list[ox.NamedNode | ox.BlankNode]:
         return sorted(self._store.named_graphs(), key=str)
 
     def add_graph(self, graph_iri: str, triples: Iterable[ox.Triple]) -> int:
         # One SPARQL Update request is one Oxigraph transaction: drop and insert commit together.
-        update, count = _insert_data(graph_iri, triples)
+        update, count = _insert_data(graph_iri, triples, into_default=self._materialised)
         try:
             self._store.update(update)
         except (SyntaxError, OSError) as exc:
@@ -293,19 +332,30 @@ class OxigraphStore(Store):
 
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
         """Fast, non-transactional load of many quads (initial loads only)."""
-        self._store.bulk_extend(quads)
+        batch = list(quads)
+        self._store.bulk_extend(batch)
+        self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, _DEFAULT) for q in batch)
+        self._materialised = True
         self._bump()
 
     def remove_graph(self, graph_iri: str) -> bool:
         node = ox.NamedNode(graph_iri)
         if not self._store.contains_named_graph(node):
             return False
-        self._store.update(f"DROP GRAPH {_nt(node)}")
+        drop = f"DROP GRAPH {_nt(node)}"
+        if self._materialised:
+            drop = f"{_orphans_of(_nt(node))} ;\n{drop}"
+        self._store.update(drop)
         self._bump()
         return True
 
     def __len__(self) -> int:
-        return len(self._store)
+        """Quads in named graphs (the materialised union is not counted again)."""
+        total = len(self._store)
+        if not self._materialised:
+            return total
+        in_default = sum(1 for _ in self._store.quads_for_pattern(None, None, None, _DEFAULT))
+        return total - in_default
 
     def runner(self, *, time_limit_s: float, max_rows: int, workers: int = 2) -> QueryRunner:
         from .querypool import ProcessQueryRunner
@@ -446,7 +496,7 @@ class RemoteSparqlStore(Store):
         self._bump()
 
     def add_graph(self, graph_iri: str, triples: Iterable[ox.Triple]) -> int:
-        update, count = _insert_data(graph_iri, triples)
+        update, count = _insert_data(graph_iri, triples, into_default=False)
         self._update(update)
         return count
 
