@@ -51,6 +51,8 @@ def _show_settings(ctx: click.Context, _: click.Parameter, value: bool) -> None:
     "--project-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
     show_default=True, help="Project root used when output/ must be built first.",
 )
+@click.option("--host", default=None, help="Address to bind (default 127.0.0.1; same as --setting host).")
+@click.option("-p", "--port", type=int, default=None, help="Port (default 8000; same as --setting port).")
 @click.option("--no-build", is_flag=True, help="Fail instead of building when output/ is missing.")
 @click.option("--get", "get_path", metavar="PATH",
               help="Request PATH in process (no port), print the body and exit.")
@@ -61,6 +63,8 @@ def _show_settings(ctx: click.Context, _: click.Parameter, value: bool) -> None:
 def command(
     settings_pairs: tuple[tuple[str, str], ...],
     project_dir: Path,
+    host: str | None,
+    port: int | None,
     no_build: bool,
     get_path: str | None,
     headers: tuple[str, ...],
@@ -71,13 +75,15 @@ def command(
     \b
     Loads output/linkedalliance.nq (building it first when missing) and serves
     on 127.0.0.1:8000 by default. Examples:
-      linkedalliance serve --setting port 9000 --setting query_time_limit_s 5
+      linkedalliance serve --port 9000 --setting query_time_limit_s 5
       linkedalliance serve --get /id/belarus -H 'Accept: text/turtle'
       linkedalliance serve --get '/sparql?query=ASK{}'
 
     With --get the exit status is 0 for a 2xx answer and 1 otherwise.
     """
-    settings = Settings.from_pairs(settings_pairs)
+    shortcuts = [("host", host)] if host else []
+    shortcuts += [("port", str(port))] if port is not None else []
+    settings = Settings.from_pairs((*shortcuts, *settings_pairs))
     store = load_store(settings, project_dir=project_dir, build_if_missing=not no_build)
     from ..server.app import create_app
 
