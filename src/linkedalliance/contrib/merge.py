@@ -48,6 +48,8 @@ from .parse import parse_contribution, to_ox, to_rdflib
 #: Test hook: seconds to pause in the middle of writing a merge (after half of its quads),
 #: so that a test can ``kill -9`` the process inside the transaction.
 PAUSE_ENV = "LINKEDALLIANCE_TEST_MERGE_PAUSE_S"
+#: Test hook: a file to create when the pause begins (so the test knows when to kill).
+MARKER_ENV = "LINKEDALLIANCE_TEST_MERGE_MARKER"
 SCHEMA_POSITION = URIRef("https://schema.org/position")
 
 
@@ -315,5 +317,8 @@ def _paused(quads: list[ox.Quad], pause: float) -> Iterator[ox.Quad]:
     half = len(quads) // 2
     for i, quad in enumerate(quads):
         if i == half and pause > 0:
+            marker = os.environ.get(MARKER_ENV)
+            if marker:
+                Path(marker).write_text(f"{half} of {len(quads)} quads given to the transaction")
             time.sleep(pause)
         yield quad
