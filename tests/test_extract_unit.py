@@ -103,7 +103,7 @@ def test_discovery_of_new_names() -> None:
     assert new.get("Vagharshak Harutiunian") == "person"
     assert new.get("Ivana Stradner") == "person"
     assert new.get("Foundation for Defense of Democracies") == "organisation"
-    assert all("/id/candidate/" in str(m.entity.iri) for m in ms if m.entity.new)
+    assert all("/id/candidate-" in str(m.entity.iri) for m in ms if m.entity.new)
 
 
 ARTICLE = (

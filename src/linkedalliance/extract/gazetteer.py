@@ -21,16 +21,18 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import ORG, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from linkedalliance.extract.text import Token, tokenize
-from linkedalliance.namespaces import LA, SCHEMA
+from linkedalliance.namespaces import LA, SCHEMA, IriScheme, slugify
 
 #: Mention kinds, from the ontology's classes.
 KINDS = ("state", "organisation", "person", "place", "weapon", "event")
@@ -107,6 +109,20 @@ STOP_CAPS = {
 }
 
 
+def candidate_iri(scheme: IriScheme, *parts: str) -> URIRef:
+    """A one-segment entity IRI for something the extractor proposes:
+    ``id/candidate-<slug>``, the slug made of ``parts`` (a part with no ASCII letter or
+    digit becomes a short hash of itself, so the IRI stays a well-formed slug).
+
+    >>> str(candidate_iri(IriScheme(), "Yerevan’s Regional Center"))
+    'https://w3id.org/linkedalliance/id/candidate-yerevans-regional-center'
+    >>> str(candidate_iri(IriScheme(), "003_1cc3", "membership-c6b0"))
+    'https://w3id.org/linkedalliance/id/candidate-003-1cc3-membership-c6b0'
+    """
+    slugs = [slugify(p) or "h" + hashlib.sha256(p.encode()).hexdigest()[:10] for p in parts]
+    return scheme.entity("-".join(["candidate", *slugs]))
+
+
 @dataclass
 class Entity:
     iri: URIRef
@@ -114,6 +130,10 @@ class Entity:
     label: str
     labels: set[str] = field(default_factory=set)
     new: bool = False
+    #: The entity's ``rdf:type`` and ``rdfs:label`` statements in the graph the gazetteer
+    #: was built from, (predicate, object) sorted: the candidate output repeats them so
+    #: that it validates on its own, and merging it adds nothing to the entity.
+    described: tuple[tuple[URIRef, Node], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,6 +154,8 @@ class Gazetteer:
         self._skel: dict[tuple[str, ...], list[Entity]] = {}
         self._surname: dict[str, list[Entity]] = {}
         self.max_len = 1
+        #: Known posts by (la:PostTypes local name, org:postIn IRI), when unambiguous.
+        self.posts: dict[tuple[str, str], URIRef] = {}
 
     # -- building ---------------------------------------------------------------------
 
@@ -151,7 +173,8 @@ class Gazetteer:
             if not names:
                 continue
             pref = graph.value(s, RDFS.label) or graph.value(s, SKOS.prefLabel) or names[0][0]
-            gaz.add(Entity(s, kind, str(pref)), names)
+            gaz.add(Entity(s, kind, str(pref), described=_described(graph, s)), names)
+        gaz.posts = _posts(graph, exclude)
         return gaz
 
     def add(self, ent: Entity, names: Iterable[tuple[str, bool]]) -> None:
@@ -248,6 +271,26 @@ class Gazetteer:
             if len(sur) == 1 and not _followed_by_cap_name(tokens, i):
                 return Match(first.start, first.end, first.text, sur[0], "surname"), i + 1
         return None
+
+
+def _described(graph: Graph, s: URIRef) -> tuple[tuple[URIRef, Node], ...]:
+    return tuple(sorted(
+        ((p, o) for p in (RDF.type, RDFS.label) for o in graph.objects(s, p)),
+        key=lambda po: (str(po[0]), str(po[1]), po[1].n3()),
+    ))
+
+
+def _posts(graph: Graph, exclude: set[URIRef]) -> dict[tuple[str, str], URIRef]:
+    """Posts of the graph keyed by post type and where they are; ambiguous keys dropped."""
+    found: dict[tuple[str, str], set[URIRef]] = {}
+    for post in graph.subjects(RDF.type, LA.Post):
+        if not isinstance(post, URIRef) or post in exclude:
+            continue
+        for ptype in graph.objects(post, LA.postType):
+            for where in graph.objects(post, ORG.postIn):
+                key = (str(ptype)[len(str(LA)):], str(where))
+                found.setdefault(key, set()).add(post)
+    return {k: next(iter(v)) for k, v in sorted(found.items()) if len(v) == 1}
 
 
 def _first_name(ent: Entity) -> str:

@@ -22,12 +22,16 @@ import copy
 import re
 from dataclasses import dataclass
 
-from rdflib import URIRef
-
 from linkedalliance.extract.countries import COUNTRIES
-from linkedalliance.extract.gazetteer import STOP_CAPS, Entity, Gazetteer, Match
+from linkedalliance.extract.gazetteer import (
+    STOP_CAPS,
+    Entity,
+    Gazetteer,
+    Match,
+    candidate_iri,
+)
 from linkedalliance.extract.text import tokenize
-from linkedalliance.namespaces import DEFAULT_SCHEME, IriScheme, slugify
+from linkedalliance.namespaces import DEFAULT_SCHEME, IriScheme
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,7 @@ _PLACE = [
 
 
 def _new_entity(scheme: IriScheme, kind: str, name: str) -> Entity:
-    iri = URIRef(f"{scheme.base}id/candidate/{slugify(name)}")
+    iri = candidate_iri(scheme, name)
     return Entity(iri, kind, name, {name}, new=True)
 
 
