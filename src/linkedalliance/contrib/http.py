@@ -133,6 +133,8 @@ async def post_contribution(request: Request) -> Response:
         return _error(413, exc.message)
     except RdfSyntaxError as exc:
         return _error(400, exc.message, line=exc.line, column=exc.column)
+    except LinkedAllianceError as exc:  # refused input (422), store errors (502)...
+        return _error(exc.status, exc.message)
     if outcome.status == "rejected":
         assert outcome.checked is not None
         report = outcome.checked.report

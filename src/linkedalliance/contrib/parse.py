@@ -40,6 +40,35 @@ class ContributionTooLarge(LinkedAllianceError):
     status = 413
 
 
+class ContributionRefused(LinkedAllianceError):
+    """A contribution that parses but that the validator will not process."""
+
+    status = 422
+
+
+#: Blank nodes that cannot be told apart by their own triples make canonical labelling
+#: (RDFC-1.0) explode; more than this many are refused.
+MAX_LOOKALIKE_BLANK_NODES = 64
+
+
+def _lookalike_blank_nodes(dataset: ox.Dataset) -> int:
+    """How many blank nodes share their first-degree hash (RDFC-1.0, 4.6) with another."""
+    around: dict[str, list[str]] = {}
+    for q in dataset:
+        terms = (q.subject, q.predicate, q.object)
+        for t in terms:
+            if isinstance(t, ox.BlankNode):
+                line = " ".join(
+                    ("_:a" if x == t else "_:z") if isinstance(x, ox.BlankNode) else str(x)
+                    for x in terms)
+                around.setdefault(t.value, []).append(line)
+    groups: dict[str, int] = {}
+    for lines in around.values():
+        key = "\n".join(sorted(lines))
+        groups[key] = groups.get(key, 0) + 1
+    return sum(n for n in groups.values() if n > 1)
+
+
 @dataclass(frozen=True)
 class ParsedContribution:
     """The triples of a contribution (graphs flattened), its canonical hash and notes."""
@@ -140,6 +169,13 @@ def parse_contribution(  # noqa: C901
     if len(blank) > MAX_BLANK_NODES:
         raise ContributionTooLarge(
             f"{source}: {len(blank)} blank nodes (limit {MAX_BLANK_NODES}); give the nodes IRIs"
+        )
+    lookalike = _lookalike_blank_nodes(dataset) if blank else 0
+    if lookalike > MAX_LOOKALIKE_BLANK_NODES:
+        raise ContributionRefused(
+            f"{source}: {lookalike} blank nodes that cannot be told apart (deeply nested or "
+            f"repeated identical [ ] structures; limit {MAX_LOOKALIKE_BLANK_NODES}): give "
+            "these nodes IRIs"
         )
     if blank:
         dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
