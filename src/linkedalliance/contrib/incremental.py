@@ -667,7 +667,7 @@ def check_contribution(
     )
 
 
-class _Members(list):  # type: ignore[type-arg]
+class _Members(list):
     """pyshacl tests ``node in focus_nodes`` for every target of every shape: make it O(1)."""
 
     def __init__(self, items: list[URIRef]) -> None:
@@ -678,7 +678,7 @@ class _Members(list):  # type: ignore[type-arg]
         return item in self._members
 
 
-class _FocusedValidator(pyshacl.Validator):  # type: ignore[misc]
+class _FocusedValidator(pyshacl.Validator):
     def make_executor(self):  # type: ignore[no-untyped-def]
         executor = super().make_executor()
         if executor.focus_nodes:
