@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
@@ -667,40 +669,53 @@ def check_contribution(
     )
 
 
-class _Members(list):
-    """pyshacl tests ``node in focus_nodes`` for every target of every shape: make it O(1)."""
+class _TargetFilter(list[URIRef]):
+    """The ``focus_nodes`` pyshacl's executor checks: restricts the *targets* of each shape.
 
-    def __init__(self, items: list[URIRef]) -> None:
-        super().__init__(items)
-        self._members = frozenset(items)
+    pyshacl tests ``node in executor.focus_nodes`` in :meth:`pyshacl.shape.Shape.validate`,
+    both for a shape's own targets (called with ``focus=None``) and for the value nodes of
+    nested shapes (``sh:node``, ``sh:qualifiedValueShape``, ``sh:or``...; called with
+    ``focus=...``). Filtering the latter changes verdicts, so membership is only tested for
+    the former, in a set (O(1)). ``tests/test_contrib_validation.py`` pins the behaviour:
+    neighbourhood and full validation must agree."""
+
+    def __init__(self, members: frozenset[Node]) -> None:
+        super().__init__(sorted(m for m in members if isinstance(m, URIRef)))
+        self._members = members
 
     def __contains__(self, item: object) -> bool:
+        caller = sys._getframe(1)
+        if caller.f_locals.get("focus", None) is not None:
+            return True  # the value node of a nested shape: never filtered
         return item in self._members
 
 
 class _FocusedValidator(pyshacl.Validator):
+    def __init__(self, data: DataGraph, *, shapes: Graph, options: dict[str, Any],
+                 focus: frozenset[Node] | None) -> None:
+        super().__init__(data, shacl_graph=shapes, ont_graph=None, options=options)
+        self._focus = focus
+
     def make_executor(self):  # type: ignore[no-untyped-def]
         executor = super().make_executor()
-        if executor.focus_nodes:
-            executor.focus_nodes = _Members(list(executor.focus_nodes))
+        if self._focus is not None:
+            executor.focus_nodes = _TargetFilter(self._focus or frozenset(
+                {URIRef("urn:x-linkedalliance:no-focus")}))
         return executor
 
 
 def _shacl(data: Graph, ctx: GraphContext, focus: set[Node] | None) -> ValidationReport:
-    focus_nodes: list[URIRef] | None = None
-    if focus is not None:
-        focus_nodes = sorted(f for f in focus if isinstance(f, URIRef))
-        if not focus_nodes:
-            focus_nodes = [URIRef("urn:x-linkedalliance:no-focus")]
     # ``data`` is a throwaway graph: validated in place. No ontology is mixed in: OWL RL has
     # already materialised every superclass type, which is all sh:class and sh:targetClass
     # need from it. Nothing is fetched (no owl:imports; graphs, never paths or URLs).
-    options = {
+    options: dict[str, Any] = {
         "inference": "none", "inplace": True, "abort_on_first": False, "allow_infos": True,
-        "allow_warnings": True, "advanced": False, "focus_nodes": focus_nodes,
+        "allow_warnings": True, "advanced": False,
     }
-    validator = _FocusedValidator(DataGraph.from_rdflib(data), shacl_graph=ctx.shapes,
-                                  ont_graph=None, options=options)
+    validator = _FocusedValidator(
+        DataGraph.from_rdflib(data), shapes=ctx.shapes, options=options,
+        focus=frozenset(f for f in focus if isinstance(f, URIRef)) if focus is not None
+        else None)
     conforms, report_graph, _ = validator.run()
     assert isinstance(report_graph, Graph)
     results = tuple(sorted(_results(report_graph, ctx.shapes), key=ValidationResult.sort_key))
