@@ -26,21 +26,7 @@ pytestmark = pytest.mark.slow
 
 DATA = Path(__file__).resolve().parent / "data" / "contrib"
 TOKEN = "durability-token"
-SERVER = """
-import sys
-from pathlib import Path
-import uvicorn
-from linkedalliance.contrib import http as contrib_http, open_data_store
-from linkedalliance.namespaces import IriScheme
-from linkedalliance.server.app import create_app
-from linkedalliance.settings import Settings
-data, out, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-store = open_data_store(Path(data), Path(out) / "linkedalliance.nq", scheme=IriScheme())
-app = create_app(store, Settings(data_dir=data, output_dir=out, write_token=sys.argv[4],
-                                 query_workers=1, port=port))
-contrib_http.mount(app)
-uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
-"""
+REPO = Path(__file__).resolve().parent.parent
 
 
 def statements(text_path: Path, count: int) -> list[bytes]:
@@ -79,8 +65,12 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [sys.executable, "-c", SERVER, str(data), str(out), str(self.port), TOKEN],
-            env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
+            [sys.executable, "-m", "linkedalliance", "serve", "--no-build",
+             "--project-dir", str(REPO), "--port", str(self.port),
+             "--setting", "data_dir", str(data), "--setting", "output_dir", str(out),
+             "--setting", "query_workers", "1"],
+            env={**os.environ, "LINKEDALLIANCE_WRITE_TOKEN": TOKEN, **(env or {})},
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + 120

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from linkedalliance.contrib import GraphContext, make_context, open_data_store
-from linkedalliance.contrib import http as contrib_http
 from linkedalliance.contrib.incremental import check_contribution
 from linkedalliance.contrib.parse import parse_contribution
 from linkedalliance.errors import LinkedAllianceError
@@ -171,7 +170,6 @@ def client(seed_build, tmp_path_factory) -> TestClient:  # type: ignore[no-untyp
     store = open_data_store(data, seed_build.output_dir / "linkedalliance.nq", scheme=SCHEME)
     app = create_app(store, Settings(data_dir=str(data), output_dir=str(seed_build.output_dir),
                                      write_token="fuzz"))
-    contrib_http.mount(app)
     return TestClient(app, raise_server_exceptions=False)
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from linkedalliance.contrib import http as contrib_http
 from linkedalliance.contrib import open_data_store
 from linkedalliance.namespaces import IriScheme
 from linkedalliance.server.app import create_app
@@ -25,7 +24,6 @@ def make_client(tmp_path: Path, seed_build, token: str | None = TOKEN) -> TestCl
     settings = Settings(data_dir=str(tmp_path / "data"), output_dir=str(seed_build.output_dir),
                         write_token=token)
     app = create_app(store, settings)
-    contrib_http.mount(app)
     return TestClient(app, raise_server_exceptions=False)
 
 

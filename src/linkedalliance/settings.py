@@ -18,9 +18,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 
 from .errors import LinkedAllianceError
 from .namespaces import DEFAULT_BASE, IriScheme
+
+#: The project's on-disk store (the graph with merged contributions), relative to the project.
+DEFAULT_DATA_DIR = Path("data")
 
 
 class SettingError(LinkedAllianceError):
@@ -69,9 +73,16 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "Directory of an on-disk store, kept between restarts; unset: the store is in memory.",
     ),
+    Setting("project_dir", ".", str, "Project root: ontology/ and shapes/ for contributions."),
     Setting("output_dir", "output", str, "Build output to load and to offer under /downloads/."),
     Setting("queries_dir", "queries", str, "Competency questions (cqNN.rq) for the home page."),
     Setting("write_token", None, str, "Bearer token that authorises writes; unset: no writes."),
+    Setting(
+        "max_contribution_bytes",
+        2_000_000,
+        int,
+        "Largest contribution body accepted by POST /contributions (larger: 413).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -88,9 +99,11 @@ class Settings:
     max_result_rows: int = 10000
     query_workers: int = 2
     data_dir: str | None = None
+    project_dir: str = "."
     output_dir: str = "output"
     queries_dir: str = "queries"
     write_token: str | None = None
+    max_contribution_bytes: int = 2_000_000
 
     def __post_init__(self) -> None:
         IriScheme(self.base_iri)  # raises when the base does not end with '/'

@@ -330,6 +330,24 @@ class OxigraphStore(Store):
         self._bump()
         return count
 
+    @property
+    def union_is_materialised(self) -> bool:
+        """True when the default graph holds the union of the named graphs."""
+        return self._materialised
+
+    def with_union_copies(self, quads: list[ox.Quad]) -> list[ox.Quad]:
+        """``quads`` plus their default-graph copies, for writers that call
+        :meth:`pyoxigraph.Store.extend` themselves (one transaction for both)."""
+        if not self._materialised:
+            return quads
+        return quads + [ox.Quad(q.subject, q.predicate, q.object, _DEFAULT) for q in quads]
+
+    def drop_graph_update(self, graph_iri: str) -> str:
+        """SPARQL Update dropping a named graph and what only it held from the union."""
+        graph = _nt(ox.NamedNode(graph_iri))
+        drop = f"DROP SILENT GRAPH {graph}"
+        return f"{_orphans_of(graph)} ;\n{drop}" if self._materialised else drop
+
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
         """Fast, non-transactional load of many quads (initial loads only)."""
         batch = list(quads)
@@ -342,10 +360,7 @@ class OxigraphStore(Store):
         node = ox.NamedNode(graph_iri)
         if not self._store.contains_named_graph(node):
             return False
-        drop = f"DROP GRAPH {_nt(node)}"
-        if self._materialised:
-            drop = f"{_orphans_of(_nt(node))} ;\n{drop}"
-        self._store.update(drop)
+        self._store.update(self.drop_graph_update(graph_iri))
         self._bump()
         return True
 

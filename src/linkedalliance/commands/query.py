@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import pyoxigraph as ox
 
 from ..errors import QueryError
 from ..query import (
@@ -17,6 +18,7 @@ from ..query import (
     results_format,
     run_query,
 )
+from ..settings import DEFAULT_DATA_DIR
 from ..store import OxigraphStore, RemoteSparqlStore, Store
 
 FORMAT_NAMES = ["table"] + [f.name for f in RESULT_FORMATS + GRAPH_FORMATS]
@@ -28,10 +30,18 @@ def open_query_store(
     """The store a query runs against: an endpoint, an on-disk store or a dataset file."""
     if endpoint is not None:
         return RemoteSparqlStore(endpoint)
+    if data_dir is None and data is None and _is_store(DEFAULT_DATA_DIR):
+        data_dir = DEFAULT_DATA_DIR  # merged contributions live there
+    if data_dir is not None and _is_store(data_dir):
+        # Read-only: a query never writes, and this works while `serve` holds the store.
+        return OxigraphStore(store=ox.Store.read_only(str(data_dir)))
     store = OxigraphStore(path=data_dir)
-    if data_dir is None or len(store) == 0:
-        store.load(data if data is not None else output_dir / "linkedalliance.nq")
+    store.load(data if data is not None else output_dir / "linkedalliance.nq")
     return store
+
+
+def _is_store(path: Path) -> bool:
+    return path.is_dir() and any(path.iterdir())
 
 
 @click.command("query")
@@ -55,7 +65,8 @@ def open_query_store(
 )
 @click.option(
     "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="On-disk store directory (loaded from the dataset file when empty).",
+    help="On-disk store directory (default: ./data when it exists, i.e. the graph with "
+    "merged contributions; else the built dataset file).",
 )
 @click.option("--endpoint", default=None, help="Query this SPARQL 1.1 endpoint URL instead.")
 @click.option("--max-rows", type=int, default=None, help="Stop after this many rows.")

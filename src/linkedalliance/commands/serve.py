@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from ..contrib.http import TOKEN_ENV
 from ..errors import BuildError
-from ..settings import Settings, help_text
+from ..settings import DEFAULT_DATA_DIR, Settings, help_text
 from ..store import OxigraphStore, open_store
 
 DATASET = "linkedalliance.nq"
@@ -16,22 +19,51 @@ DATASET = "linkedalliance.nq"
 
 def load_store(settings: Settings, *, project_dir: Path, build_if_missing: bool,
                echo: bool = True) -> OxigraphStore:
-    """Open the store the settings describe, building ``output/`` first when it is missing."""
+    """Open the store the settings describe, building ``output/`` first when it is missing.
+
+    With a ``data_dir`` the store is on disk and created from the built dataset on first
+    use (atomically, see :func:`linkedalliance.contrib.open_data_store`); otherwise the
+    built dataset is loaded into memory.
+    """
     output = Path(settings.output_dir)
     dataset = output / DATASET
-    if not dataset.is_file():
-        has_store = settings.data_dir is not None and Path(settings.data_dir).is_dir() and any(
-            Path(settings.data_dir).iterdir())
-        if not has_store:
-            if not build_if_missing:
-                raise BuildError(f"{dataset} is missing; run `linkedalliance build` first")
-            if echo:
-                click.echo(f"{dataset} is missing: building first...", err=True)
-            from ..build import build
+    data_dir = Path(settings.data_dir) if settings.data_dir is not None else None
+    has_store = data_dir is not None and data_dir.is_dir() and any(data_dir.iterdir())
+    if not dataset.is_file() and not has_store:
+        if not build_if_missing:
+            raise BuildError(f"{dataset} is missing; run `linkedalliance build` first")
+        if echo:
+            click.echo(f"{dataset} is missing: building first...", err=True)
+        from ..build import build
 
-            build(project_dir, output)
-    return open_store(data_dir=settings.data_dir,
-                      dataset_file=dataset if dataset.is_file() else None)
+        build(project_dir, output)
+    if data_dir is not None:
+        from ..contrib import open_data_store
+
+        return open_data_store(data_dir, dataset, scheme=settings.scheme)
+    return open_store(data_dir=None, dataset_file=dataset)
+
+
+def resolve_settings(
+    pairs: tuple[tuple[str, str], ...], *, project_dir: Path, token_file: Path | None
+) -> Settings:
+    """Settings from ``--setting`` pairs, plus what a user expects without saying it:
+    the project's ``data/`` store when it exists or when writes are on (contributions must
+    survive a restart), and the write token from ``--token-file`` or the environment."""
+    settings = Settings.from_pairs(pairs)
+    changes: dict[str, object] = {"project_dir": str(project_dir)}
+    token = settings.write_token
+    if token_file is not None:
+        token = token_file.read_text(encoding="utf-8").strip()
+        if not token:
+            raise click.BadParameter(f"{token_file} is empty", param_hint="--token-file")
+    token = token or os.environ.get(TOKEN_ENV) or None
+    changes["write_token"] = token
+    default_store = project_dir / DEFAULT_DATA_DIR
+    if settings.data_dir is None and (token or (default_store.is_dir() and any(
+            default_store.iterdir()))):
+        changes["data_dir"] = str(default_store)
+    return replace(settings, **changes)  # type: ignore[arg-type]
 
 
 def _show_settings(ctx: click.Context, _: click.Parameter, value: bool) -> None:
@@ -53,6 +85,11 @@ def _show_settings(ctx: click.Context, _: click.Parameter, value: bool) -> None:
 )
 @click.option("--host", default=None, help="Address to bind (default 127.0.0.1; same as --setting host).")
 @click.option("-p", "--port", type=int, default=None, help="Port (default 8000; same as --setting port).")
+@click.option(
+    "--token-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+    help=f"File holding the bearer token that allows POST /contributions (or set {TOKEN_ENV}); "
+    "without a token, writes are off.",
+)
 @click.option("--no-build", is_flag=True, help="Fail instead of building when output/ is missing.")
 @click.option("--get", "get_path", metavar="PATH",
               help="Request PATH in process (no port), print the body and exit.")
@@ -65,6 +102,7 @@ def command(
     project_dir: Path,
     host: str | None,
     port: int | None,
+    token_file: Path | None,
     no_build: bool,
     get_path: str | None,
     headers: tuple[str, ...],
@@ -79,11 +117,17 @@ def command(
       linkedalliance serve --get /id/belarus -H 'Accept: text/turtle'
       linkedalliance serve --get '/sparql?query=ASK{}'
 
+    Writes (POST /contributions) are on only with a token (--token-file or
+    LINKEDALLIANCE_WRITE_TOKEN); the store is then kept on disk in ./data (also used
+    whenever ./data exists), so merged contributions survive restarts.
+
     With --get the exit status is 0 for a 2xx answer and 1 otherwise.
     """
     shortcuts = [("host", host)] if host else []
     shortcuts += [("port", str(port))] if port is not None else []
-    settings = Settings.from_pairs((*shortcuts, *settings_pairs))
+    settings = resolve_settings(
+        (*shortcuts, *settings_pairs), project_dir=project_dir, token_file=token_file
+    )
     store = load_store(settings, project_dir=project_dir, build_if_missing=not no_build)
     from ..server.app import create_app
 

@@ -16,6 +16,7 @@ from rdflib import Graph
 
 from ..build import load_ontology
 from ..namespaces import IriScheme
+from ..settings import DEFAULT_DATA_DIR
 from ..store import Store
 from ..validation import load_shapes
 from .incremental import Checked, GraphContext, check_contribution
@@ -62,7 +63,7 @@ def make_context(
     )
 
 
-DATA_DIR = Path("data")
+DATA_DIR = DEFAULT_DATA_DIR
 DATASET_FILE = Path("output") / "linkedalliance.nq"
 TEXTS_DIR = Path("output") / "texts"
 

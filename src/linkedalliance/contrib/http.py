@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import anyio.to_thread
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -62,12 +61,11 @@ def _service(app: AppState) -> _Service:
     if isinstance(cached, _Service):
         return cached
     settings = app.settings
-    project = Path(os.environ.get("LINKEDALLIANCE_PROJECT_DIR", "."))
+    project = Path(settings.project_dir)
     ctx = make_context(app.store, project_dir=project,
                        texts_dir=Path(settings.output_dir) / "texts", scheme=settings.scheme)
     token = settings.write_token or os.environ.get(TOKEN_ENV) or None
-    max_bytes = int(getattr(settings, "max_contribution_bytes", 0) or
-                    os.environ.get(MAX_BYTES_ENV) or DEFAULT_MAX_BYTES)
+    max_bytes = int(os.environ.get(MAX_BYTES_ENV) or settings.max_contribution_bytes)
     service = _Service(Contributions(app.store, ctx), token, max_bytes)
     app.cache[_CACHE_KEY] = service
     return service
@@ -187,7 +185,3 @@ routes = [
     Route("/contributions/{n:int}", get_contribution, methods=["GET", "HEAD"]),
 ]
 
-
-def mount(app: Starlette) -> None:
-    """Put the contribution routes in front of ``app``'s routes (before any catch-all)."""
-    app.router.routes[0:0] = routes

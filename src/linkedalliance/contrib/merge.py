@@ -115,18 +115,18 @@ def open_data_store(
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{data_dir.name}-init-", dir=data_dir.parent))
     try:
-        store = ox.Store(str(staging))
-        store.bulk_load(path=str(dataset_file), format=ox.RdfFormat.N_QUADS)
+        loading = OxigraphStore(path=staging)
+        loading.load(dataset_file)  # also materialises the union default graph
         log = ox.NamedNode(scheme.graph("contributions"))
         dataset = ox.NamedNode(scheme.dataset())
-        store.extend([
+        loading.oxigraph.extend(loading.with_union_copies([
             ox.Quad(dataset, ox.NamedNode(str(DCTERMS.identifier)),
                     ox.Literal(f"sha256:{file_sha256(Path(dataset_file))}"), log),
             ox.Quad(dataset, ox.NamedNode(str(DCTERMS.source)),
                     ox.Literal(Path(dataset_file).name), log),
-        ])
-        store.flush()
-        del store
+        ]))
+        loading.close()
+        del loading
         if data_dir.exists():
             data_dir.rmdir()
         os.replace(staging, data_dir)
@@ -205,11 +205,16 @@ class Contributions:
         quads += [_quad(t, URIRef(self.log_graph)) for t in sorted(log)]
         pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
         try:
-            store.extend(_paused(quads, pause))
+            store.extend(_paused(self._with_union(quads), pause))
         except OSError as exc:
             raise StoreError(f"could not merge contribution {n}: {exc}") from exc
         self._after_write()
         return self._record(n)
+
+    def _with_union(self, quads: list[ox.Quad]) -> list[ox.Quad]:
+        """Keep the store's materialised union default graph in the same transaction."""
+        assert isinstance(self.store, OxigraphStore)
+        return self.store.with_union_copies(quads)
 
     def _oxigraph(self) -> ox.Store:
         if not isinstance(self.store, OxigraphStore):
@@ -295,11 +300,15 @@ class Contributions:
                 log.add((activity, DCTERMS.description, Literal(message.strip())))
             data = " ".join(
                 f"{to_ox(s)} {to_ox(p)} {to_ox(o)} ." for s, p, o in sorted(log))
-            update = (
-                f"DROP SILENT GRAPH <{record.graph}> ;\n"
-                f"DROP SILENT GRAPH <{record.graph}/inferred> ;\n"
-                f"INSERT DATA {{ GRAPH <{self.log_graph}> {{ {data} }} }}"
-            )
+            assert isinstance(self.store, OxigraphStore)
+            steps = [
+                self.store.drop_graph_update(record.graph),
+                self.store.drop_graph_update(f"{record.graph}/inferred"),
+                f"INSERT DATA {{ GRAPH <{self.log_graph}> {{ {data} }} }}",
+            ]
+            if self.store.union_is_materialised:
+                steps.append(f"INSERT DATA {{ {data} }}")  # the log is part of the union too
+            update = " ;\n".join(steps)
             try:
                 store.update(update)  # one update request is one transaction
             except (OSError, SyntaxError) as exc:

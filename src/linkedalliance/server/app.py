@@ -23,6 +23,7 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..contrib import http as contrib_http
 from ..errors import LinkedAllianceError
 from ..settings import Settings
 from ..store import Store
@@ -104,6 +105,7 @@ def create_app(store: Store, settings: Settings | None = None) -> Starlette:
         Route("/downloads", downloads_redirect, methods=["GET", "HEAD"]),
         Route(urls.DOWNLOADS + "{name:path}", download, methods=["GET", "HEAD"]),
         Mount(urls.STATIC.rstrip("/"), StaticFiles(directory=HERE / "static"), name="static"),
+        *contrib_http.routes,
         *entities.routes,
         entities.fallback,
     ]
