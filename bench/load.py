@@ -335,6 +335,35 @@ def _wait_ready(system: System, probe: Request, timeout_s: float) -> None:
     raise RuntimeError(f"{system.name} not ready after {timeout_s:.0f} s")
 
 
+def _group_stats(proc: subprocess.Popen[bytes]) -> tuple[float, int]:
+    """CPU seconds and resident bytes of every process in ``proc``'s process group."""
+    cpu, rss = 0.0, 0
+    tick, page = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE")
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            f = status.read_text().rsplit(")", 1)[1].split()
+            if int(f[2]) == proc.pid:  # pgid
+                cpu += (int(f[11]) + int(f[12])) / tick
+                rss += int(f[21]) * page
+    return cpu, rss
+
+
+def _wait_settled(system: System, timeout_s: float) -> float:
+    """Wait until the server's processes stop using CPU (answering a first request does not
+    mean that every worker has loaded the data); returns the seconds waited."""
+    if system.process is None:
+        return 0.0
+    began = time.monotonic()
+    quiet = 0
+    last, _ = _group_stats(system.process)
+    while time.monotonic() - began < timeout_s and quiet < 3:
+        time.sleep(1.0)
+        now, _ = _group_stats(system.process)
+        quiet = quiet + 1 if now - last < 0.05 else 0
+        last = now
+    return time.monotonic() - began
+
+
 def _rss_mb(proc: subprocess.Popen[bytes] | None) -> float:
     """Resident memory of a process group leader and its children (Linux /proc)."""
     if proc is None:
@@ -518,37 +547,42 @@ def in_process(data: Path, repeats: int, iris: list[str], budget_s: float) -> li
     library.load(data)  # the project's layout: named graphs + the union in the default graph
     direct = library.oxigraph  # same store, same data: only the wrapper differs
 
-    def time_calls(fn: Callable[[int], object], n: int) -> float:
-        samples = []
+    def time_pair(lib_fn: Callable[[int], object], direct_fn: Callable[[int], object],
+                  n: int) -> tuple[float, float]:
+        """Median ms of each, calls alternating so that machine noise hits both alike."""
+        lib_samples, direct_samples = [], []
         stop = time.perf_counter() + budget_s
         for i in range(n):
-            t0 = time.perf_counter()
-            fn(i)
-            samples.append(time.perf_counter() - t0)
+            for fn, samples in ((lib_fn, lib_samples), (direct_fn, direct_samples)):
+                t0 = time.perf_counter()
+                fn(i)
+                samples.append(time.perf_counter() - t0)
             if time.perf_counter() > stop:
                 break
-        samples.sort()
-        return samples[len(samples) // 2] * 1000
+        lib_samples.sort()
+        direct_samples.sort()
+        return (lib_samples[len(lib_samples) // 2] * 1000,
+                direct_samples[len(direct_samples) // 2] * 1000)
 
     def direct_select(q: str) -> list[tuple[object, ...]]:
         return [tuple(s) for s in direct.query(q)]
 
     results = []
     for name, make in (("orderby", orderby_query), ("aggregate", aggregate_query)):
-        lib = time_calls(lambda i, make=make: library.query(make(i)), repeats)
-        dir_ = time_calls(lambda i, make=make: direct_select(make(i)), repeats)
-        lib = min(lib, time_calls(lambda i, make=make: library.query(make(i)), repeats))
+        lib, dir_ = time_pair(lambda i, make=make: library.query(make(i)),
+                              lambda i, make=make: direct_select(make(i)), repeats)
         results.append(InProcess(f"{name} (`Store.query`)", lib, dir_))
     nodes = [ox.NamedNode(i) for i in iris]
-    lib = time_calls(lambda i: list(library.quads(subject=nodes[i % len(nodes)])), repeats * 10)
-    dir_ = time_calls(lambda i: list(direct.quads_for_pattern(nodes[i % len(nodes)], None, None,
-                                                               None)), repeats * 10)
-    # (Store.quads lists the named graphs only; pyoxigraph also yields the default graph's
-    # copies, so the direct call returns twice the quads.)
+    # Store.quads lists the named graphs only (the union in the default graph is skipped);
+    # the direct call reads the same named-graph quads plus the default graph's copies.
+    lib, dir_ = time_pair(
+        lambda i: list(library.quads(subject=nodes[i % len(nodes)])),
+        lambda i: list(direct.quads_for_pattern(nodes[i % len(nodes)], None, None)),
+        repeats * 10)
     results.append(InProcess("lookup (`Store.quads`)", lib, dir_))
-    lib = time_calls(lambda i: library.query(lookup_query(iris[i % len(iris)])), repeats * 10)
-    dir_ = time_calls(lambda i: list(direct.query(lookup_query(iris[i % len(iris)]))),
-                      repeats * 10)
+    lib, dir_ = time_pair(lambda i: library.query(lookup_query(iris[i % len(iris)])),
+                          lambda i: list(direct.query(lookup_query(iris[i % len(iris)]))),
+                          repeats * 10)
     results.append(InProcess("lookup CONSTRUCT (`Store.query`)", lib, dir_))
     return results
 
@@ -575,9 +609,11 @@ def report(size: str, data: Path, quads: int, systems: list[System],
         f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
         f"{platform.python_version()}, {platform.system()}. Command: `{command}`.",
         f"Client: {args.concurrency} concurrent keep-alive HTTP/1.1 connections (asyncio, one "
-        "process, same machine); each system runs alone. Per workload: "
+        "process, same machine); one system measured at a time. Per workload: "
         f"{args.lookups} look-ups / {args.orderby} ORDER BY / {args.aggregates} aggregates, "
-        f"capped at {args.max_seconds:.0f} s each.",
+        f"capped at {args.max_seconds:.0f} s each; all systems up at once, {args.rounds} "
+        "interleaved rounds, the median round (by req/s) shown "
+        f"({args.single_round or 'no system'}: first round only).",
         "",
         "| system | workload | done | errors | req/s | p50 ms | p99 ms |",
         "|---|---|---:|---:|---:|---:|---:|",
@@ -606,7 +642,8 @@ def report(size: str, data: Path, quads: int, systems: list[System],
             out.append(f"| {w} | {ratio(p, by.get(('oxigraph-mat', w)), 2)} | "
                        f"{ratio(p, by.get(('oxigraph', w)), 2)} | "
                        f"{ratio(p, by.get(('rdflib', w)), 1)} | {_fmt(p.pct(0.99), 2)} |")
-    out += ["", "Start-up and load (s), resident memory after the run (MB):", ""]
+    out += ["", "Start-up and load until the server's processes are idle (s), resident memory "
+            "of all its processes after the run (MB):", ""]
     for s in systems:
         out.append(f"* {s.label}: ready in {s.load_s:.1f} s, {s.rss_mb:,.0f} MB; "
                    + "; ".join(s.notes))
@@ -645,6 +682,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds a server may take to start and load")
     parser.add_argument("--setting", nargs=2, action="append", default=[],
                         metavar=("NAME", "VALUE"), help="extra setting for linkedalliance serve")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds over all systems; the median round is reported")
+    parser.add_argument("--single-round", default="rdflib",
+                        help="systems measured in the first round only (slow ones)")
     parser.add_argument("--inprocess-repeats", type=int, default=50)
     parser.add_argument("--no-inprocess", action="store_true")
     parser.add_argument("--seed", type=int, default=42)
@@ -678,29 +719,44 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Measurement] = []
     checks: list[str] = []
     answers: dict[str, dict[str, str]] = {}
-    for name in wanted:
-        print(f"[{name}] starting ...", file=sys.stderr)
-        with starters[name]() as system:
+    with contextlib.ExitStack() as running:
+        # All servers up at once (idle ones use no CPU), then the rounds interleave the
+        # systems, so that noise from other work on the machine spreads over all of them.
+        for name in wanted:
+            print(f"[{name}] starting ...", file=sys.stderr)
+            system = running.enter_context(starters[name]())
+            system.load_s += _wait_settled(system, args.load_timeout)
             print(f"[{name}] ready in {system.load_s:.1f} s on port {system.port}",
                   file=sys.stderr)
             systems.append(system)
             answers[name] = answers_of(system, iris)
-            workloads = {
-                "lookup": [system.lookup(i) for i in iris],
-                "orderby": [system.sparql(orderby_query(i)) for i in range(args.orderby)],
-                "aggregate": [system.sparql(aggregate_query(i)) for i in range(args.aggregates)],
-            }
-            for workload, requests in workloads.items():
-                if workload not in args.workloads.split(","):
-                    continue
-                warmup = min(len(requests), 50 if workload == "lookup" else 8)
-                m = run_workload(name, workload, system.port, requests, args.concurrency,
-                                 args.max_seconds, warmup)
-                results.append(m)
-                print(f"[{name}] {workload}: {m.completed}/{m.requested} in {m.elapsed_s:.1f} s"
-                      f" = {m.rps:,.1f} req/s, p50 {m.pct(0.5):.2f} ms, p99 {m.pct(0.99):.2f} ms"
-                      f", errors {m.errors}", file=sys.stderr)
+        rounds: dict[tuple[str, str], list[Measurement]] = {}
+        for round_no in range(args.rounds):
+            for system in systems:
+                workloads = {
+                    "lookup": [system.lookup(i) for i in iris],
+                    "orderby": [system.sparql(orderby_query(i)) for i in range(args.orderby)],
+                    "aggregate": [system.sparql(aggregate_query(i))
+                                  for i in range(args.aggregates)],
+                }
+                for workload, requests in workloads.items():
+                    done = rounds.setdefault((system.name, workload), [])
+                    if (workload not in args.workloads.split(",") or any(m.capped for m in done)
+                            or (done and system.name in args.single_round.split(","))):
+                        continue  # a system that hit the time cap once is measured once
+                    warmup = min(len(requests), 50 if workload == "lookup" else 8)
+                    m = run_workload(system.name, workload, system.port, requests,
+                                     args.concurrency, args.max_seconds, warmup)
+                    done.append(m)
+                    print(f"[{system.name}] round {round_no + 1} {workload}: {m.completed}/"
+                          f"{m.requested} in {m.elapsed_s:.1f} s = {m.rps:,.1f} req/s, p50 "
+                          f"{m.pct(0.5):.2f} ms, p99 {m.pct(0.99):.2f} ms, errors {m.errors}",
+                          file=sys.stderr)
+        for system in systems:
             system.rss_mb = _rss_mb(system.process)
+        for measured in rounds.values():
+            if measured:  # the median round by throughput
+                results.append(sorted(measured, key=lambda m: m.rps)[(len(measured) - 1) // 2])
     for label in next(iter(answers.values()), {}):
         checks.append(f"{label}: " + ", ".join(f"{n} {a.get(label)}" for n, a in answers.items()))
     inproc: list[InProcess] = []
