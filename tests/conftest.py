@@ -46,5 +46,7 @@ def seed_store(seed_build):  # type: ignore[no-untyped-def]
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.bulk_load(path=str(seed_build.output_dir / "linkedalliance.nq"), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(
+        path=str(seed_build.output_dir / "linkedalliance.nq"), format=ox.RdfFormat.N_QUADS
+    )
     return store

@@ -52,8 +52,14 @@ def _lit(value: object, datatype: object | None = None, lang: str | None = None)
     return ox.Literal(str(value))
 
 
-def _evidence(quads: list[ox.Quad], graph: ox.NamedNode, fact: ox.NamedNode, doc_id: str,
-              text: str, quote: str) -> None:
+def _evidence(
+    quads: list[ox.Quad],
+    graph: ox.NamedNode,
+    fact: ox.NamedNode,
+    doc_id: str,
+    text: str,
+    quote: str,
+) -> None:
     start = text.index(quote)
     end = start + len(quote)
     ev = _n(SCHEME.span(doc_id, start, end))
@@ -80,8 +86,10 @@ def dataset_quads(*, bulk: int = 0) -> list[ox.Quad]:
     for slug, (label, cls) in ENTITIES.items():
         add(ox.Quad(_n(SCHEME.entity(slug)), _n(RDF.type), _n(cls), entities))
         add(ox.Quad(_n(SCHEME.entity(slug)), _n(RDFS.label), _lit(label, lang="en"), entities))
-    for doc_id, text, title in ((DOC1, TEXT1, "Belarus and the CSTO"),
-                                (DOC2, TEXT2, "Armenia and the CSTO")):
+    for doc_id, text, title in (
+        (DOC1, TEXT1, "Belarus and the CSTO"),
+        (DOC2, TEXT2, "Armenia and the CSTO"),
+    ):
         g = _n(SCHEME.document_graph(doc_id))
         doc = _n(SCHEME.document(doc_id))
         add(ox.Quad(doc, _n(RDF.type), _n(LA.SourceDocument), g))
@@ -93,30 +101,44 @@ def dataset_quads(*, bulk: int = 0) -> list[ox.Quad]:
     add(ox.Quad(membership, _n(ORG.member), _n(SCHEME.entity("belarus")), g1))
     add(ox.Quad(membership, _n(ORG.organization), _n(SCHEME.entity("csto")), g1))
     add(ox.Quad(membership, _n(SDO.startDate), _lit("1994", XSD.gYear), g1))
-    _evidence(quads, g1, membership, DOC1, TEXT1,
-              "Belarus joined the Collective Security Treaty Organization in 1994.")
+    _evidence(
+        quads,
+        g1,
+        membership,
+        DOC1,
+        TEXT1,
+        "Belarus joined the Collective Security Treaty Organization in 1994.",
+    )
     transfer = _n(SCHEME.skolem("t-russia-belarus-iskander"))
     add(ox.Quad(transfer, _n(RDF.type), _n(LA.ArmsTransfer), g1))
     add(ox.Quad(transfer, _n(LA.supplier), _n(SCHEME.entity("russia")), g1))
     add(ox.Quad(transfer, _n(LA.recipient), _n(SCHEME.entity("belarus")), g1))
     add(ox.Quad(transfer, _n(LA.item), _n(SCHEME.entity("iskander")), g1))
-    _evidence(quads, g1, transfer, DOC1, TEXT1,
-              "Russia supplied Iskander missiles to Belarus in 2023")
+    _evidence(
+        quads, g1, transfer, DOC1, TEXT1, "Russia supplied Iskander missiles to Belarus in 2023"
+    )
     _evidence(quads, g1, transfer, DOC1, TEXT1, "Iskander missiles")  # overlapping span
     g2 = _n(SCHEME.document_graph(DOC2))
     suspension = _n(SCHEME.skolem("s-armenia-csto"))
     add(ox.Quad(suspension, _n(RDF.type), _n(LA.ParticipationSuspension), g2))
     add(ox.Quad(suspension, _n(LA.agent), _n(SCHEME.entity("armenia")), g2))
     add(ox.Quad(suspension, _n(SDO.startDate), _lit("2024", XSD.gYear), g2))
-    _evidence(quads, g2, suspension, DOC2, TEXT2,
-              "Armenia froze its participation in the CSTO in 2024.")
+    _evidence(
+        quads, g2, suspension, DOC2, TEXT2, "Armenia froze its participation in the CSTO in 2024."
+    )
     ontology = _n(SCHEME.graph("ontology"))
     for quad in ox.parse(path=str(ROOT / "ontology" / "linkedalliance.ttl")):
         add(ox.Quad(quad.subject, quad.predicate, quad.object, ontology))
     filler = _n(SCHEME.graph("filler"))
     for i in range(bulk):
-        add(ox.Quad(_n(f"http://example.org/filler/{i}"), _n("http://example.org/p"),
-                    _lit(i, XSD.integer), filler))
+        add(
+            ox.Quad(
+                _n(f"http://example.org/filler/{i}"),
+                _n("http://example.org/p"),
+                _lit(i, XSD.integer),
+                filler,
+            )
+        )
     return quads
 
 
@@ -125,8 +147,9 @@ def write_output(target: Path, *, bulk: int = 0) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     quads = dataset_quads(bulk=bulk)
     ox.serialize(quads, str(target / "linkedalliance.nq"), format=ox.RdfFormat.N_QUADS)
-    ox.serialize([q.triple for q in quads], str(target / "linkedalliance.ttl"),
-                 format=ox.RdfFormat.TURTLE)
+    ox.serialize(
+        [q.triple for q in quads], str(target / "linkedalliance.ttl"), format=ox.RdfFormat.TURTLE
+    )
     (target / "texts").mkdir(exist_ok=True)
     (target / "texts" / f"{DOC1}.txt").write_text(TEXT1, encoding="utf-8")
     (target / "texts" / f"{DOC2}.txt").write_text(TEXT2, encoding="utf-8")
@@ -146,13 +169,15 @@ def free_port() -> int:
 
 class LiveServer:
     def __init__(self, settings: Settings) -> None:
-        store = open_store(data_dir=settings.data_dir,
-                           dataset_file=Path(settings.output_dir) / "linkedalliance.nq")
+        store = open_store(
+            data_dir=settings.data_dir, dataset_file=Path(settings.output_dir) / "linkedalliance.nq"
+        )
         self.store = store
         self.app = create_app(store, settings)
         self.app.state.la.runner.start()
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1",
-                                                    port=settings.port, log_level="warning"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(self.app, host="127.0.0.1", port=settings.port, log_level="warning")
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.url = f"http://127.0.0.1:{settings.port}"
 

@@ -74,6 +74,7 @@ def test_build_writes_every_file_and_is_byte_identical(mini_project: Path, tmp_p
 
 def test_outputs_parse_with_pyoxigraph_and_agree(mini_project: Path, tmp_path: Path) -> None:
     build(mini_project, tmp_path)
+
     def load(name: str, fmt: ox.RdfFormat) -> Counter[tuple[str, ...]]:
         # Blank-node labels are not kept by parsers: compare with blank nodes masked.
         return Counter(
@@ -135,7 +136,9 @@ def test_quote_not_in_document_fails_and_writes_nothing(mini_project: Path, tmp_
 
 def test_ambiguous_quote_is_refused(mini_project: Path) -> None:
     ttl = mini_project / "seeds" / "doc1.ttl"
-    ttl.write_text(ttl.read_text().replace('la:militaryRank "Lieutenant-General" ;', 'la:quote "in" ;'))
+    ttl.write_text(
+        ttl.read_text().replace('la:militaryRank "Lieutenant-General" ;', 'la:quote "in" ;')
+    )
     with pytest.raises(QuoteNotFound, match=r"occurs \d+ times"):
         assemble(mini_project)
 

@@ -66,7 +66,7 @@ def run(store: Any, number: int) -> list[Row]:
 def short(iri: str) -> str:
     for prefix in (ID, LA, DOC):
         if iri.startswith(prefix):
-            return iri[len(prefix):]
+            return iri[len(prefix) :]
     return iri
 
 
@@ -85,9 +85,7 @@ def check_evidence(rows: list[Row], texts: dict[str, str]) -> None:
 def docs_for(rows: list[Row], **match: str) -> set[str]:
     """The documents of the rows whose columns equal the given (short) values."""
     return {
-        short(r["doc"])
-        for r in rows
-        if all(short(r.get(k, "")) == v for k, v in match.items())
+        short(r["doc"]) for r in rows if all(short(r.get(k, "")) == v for k, v in match.items())
     }
 
 
@@ -126,8 +124,13 @@ def test_cq03_belarus_to_azerbaijan(cq_store: Any, doc_texts: dict[str, str]) ->
     check_evidence(rows, doc_texts)
     assert {short(r["item"]) for r in rows} >= {"groza-s"}
     categories = {short(r["category"]) for r in rows}
-    assert {"CounterDrone", "TargetingEquipment", "ModernisationService",
-            "ElectronicWarfare", "Drones"} <= categories
+    assert {
+        "CounterDrone",
+        "TargetingEquipment",
+        "ModernisationService",
+        "ElectronicWarfare",
+        "Drones",
+    } <= categories
     assert {(r["start"], r["end"]) for r in rows} == {("2018", "2022")}
     assert {short(r["doc"]) for r in rows} == {D003}
     assert len({r["fact"] for r in rows}) >= 4
@@ -136,8 +139,10 @@ def test_cq03_belarus_to_azerbaijan(cq_store: Any, doc_texts: dict[str, str]) ->
 def test_cq04_transfer_to_enemy_of_ally(cq_store: Any, doc_texts: dict[str, str]) -> None:
     rows = run(cq_store, 4)
     check_evidence(rows, doc_texts)
-    found = {(short(r["supplier"]), short(r["recipient"]), short(r["alliance"]),
-              short(r["otherMember"])) for r in rows}
+    found = {
+        (short(r["supplier"]), short(r["recipient"]), short(r["alliance"]), short(r["otherMember"]))
+        for r in rows
+    }
     assert found == {("belarus", "azerbaijan", "csto", "armenia")}
     conflicts = {short(r["conflict"]) for r in rows}
     assert {"nagorno-karabakh-war-2020", "azerbaijan-incursions-armenia-2022"} <= conflicts
@@ -188,12 +193,15 @@ def test_cq07_meetings_in_minsk(cq_store: Any, doc_texts: dict[str, str]) -> Non
     assert ID + "russia-belarus-defence-agreements-1995" in talks["outcomes"].split()
     visit = events["harutiunian-official-visit-belarus-2000"]
     assert (visit["start"], visit["end"]) == ("2000-02-08", "2000-02-10")
-    assert {ID + "vagharshak-harutiunian", ID + "aleksandr-chumakov",
-            ID + "syarhey-linh"} <= set(visit["participants"].split())
+    assert {ID + "vagharshak-harutiunian", ID + "aleksandr-chumakov", ID + "syarhey-linh"} <= set(
+        visit["participants"].split()
+    )
     # The 2017 meeting with ambassador Khachatryan has no place in the source.
     assert "lukashenka-khachatryan-meeting-2017" not in events
-    assert set(events) == {"russia-belarus-defence-ministries-talks-1995",
-                           "harutiunian-official-visit-belarus-2000"}
+    assert set(events) == {
+        "russia-belarus-defence-ministries-talks-1995",
+        "harutiunian-official-visit-belarus-2000",
+    }
 
 
 def test_cq07_graph_gives_no_place_to_2017_meeting(cq_store: Any) -> None:
@@ -226,8 +234,9 @@ def test_cq09_weapon_systems(cq_store: Any, doc_texts: dict[str, str]) -> None:
     assert {r["reportedOn"] for r in iskander} == {"2016-09"}
     polonez = by_weapon["polonez"]
     assert {(r["rangeValue"], r["rangeUnit"]) for r in polonez} == {("300", "KMT")}
-    assert {(short(r["presenter"]), short(r["exhibition"]), short(r["place"]))
-            for r in polonez} == {("belarus", "adex-2016", "baku")}
+    assert {
+        (short(r["presenter"]), short(r["exhibition"]), short(r["place"])) for r in polonez
+    } == {("belarus", "adex-2016", "baku")}
     groza = by_weapon["groza-s"]
     suppliers = {(short(r["supplier"]), short(r["recipient"])) for r in groza}
     assert suppliers == {("belarus", "azerbaijan")}

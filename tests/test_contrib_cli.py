@@ -44,8 +44,9 @@ def test_validate_against_graph_is_the_default_and_reports_each_problem(project:
 
 
 def test_validate_standalone_does_not_know_the_graph(project: Path) -> None:
-    code, out, _ = run("validate", "--standalone", str(DATA / "merged.ttl"),
-                       "--project-dir", str(project))
+    code, out, _ = run(
+        "validate", "--standalone", str(DATA / "merged.ttl"), "--project-dir", str(project)
+    )
     assert code == 1  # la:speaker id:epoch-times is untyped without the graph
     code, out, _ = run("validate", str(DATA / "merged.ttl"), "--project-dir", str(project))
     assert (code, out) == (0, "Conforms.\n")
@@ -53,11 +54,14 @@ def test_validate_standalone_does_not_know_the_graph(project: Path) -> None:
 
 def test_contribute_list_show_revert_round_trip(project: Path) -> None:
     p = ("--project-dir", str(project))
-    code, out, err = run("contribute", str(DATA / "merged.ttl"), "--by", "Jane Doe",
-                         "-m", "doc 004", *p)
+    code, out, err = run(
+        "contribute", str(DATA / "merged.ttl"), "--by", "Jane Doe", "-m", "doc 004", *p
+    )
     assert code == 0, err
-    assert out == ("merged as contribution 1: 22 triples in "
-                   "<https://w3id.org/linkedalliance/graph/contribution/1>\n")
+    assert out == (
+        "merged as contribution 1: 22 triples in "
+        "<https://w3id.org/linkedalliance/graph/contribution/1>\n"
+    )
     assert (project / "data").is_dir()
     code, out, _ = run("contribute", str(DATA / "merged.ttl"), "--by", "Jane Doe", *p)
     assert code == 0 and out.startswith("already merged as contribution 1 "), err
@@ -69,8 +73,11 @@ def test_contribute_list_show_revert_round_trip(project: Path) -> None:
     assert code == 0 and "# by: Jane Doe" in out
     assert "<https://w3id.org/linkedalliance/id/epoch-times-south-caucasus-backyard>" in out
     code, out, _ = run("contributions", "revert", "1", "--by", "Maintainer", "-m", "test", *p)
-    assert (code, out) == (0, "reverted contribution 1 "
-                              "(<https://w3id.org/linkedalliance/graph/contribution/1> removed)\n")
+    assert (code, out) == (
+        0,
+        "reverted contribution 1 "
+        "(<https://w3id.org/linkedalliance/graph/contribution/1> removed)\n",
+    )
     code, out, err = run("contributions", "revert", "1", "--by", "Maintainer", *p)
     assert code == 2 and "already reverted" in err
     code, out, _ = run("contributions", "show", "1", *p)

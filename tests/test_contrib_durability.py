@@ -34,13 +34,16 @@ def statements(text_path: Path, count: int) -> list[bytes]:
     text = text_path.read_text(encoding="utf-8")
     doc_id = text_path.stem
     out: list[bytes] = []
-    candidates = (s for s in re.split(r"(?<=[.!?])\s+", text)
-                  if 40 < len(s) < 200 and not set(s) & {'"', "\\", "\n"}
-                  and text.count(s) == 1)
+    candidates = (
+        s
+        for s in re.split(r"(?<=[.!?])\s+", text)
+        if 40 < len(s) < 200 and not set(s) & {'"', "\\", "\n"} and text.count(s) == 1
+    )
     for i, sentence in enumerate(candidates):
         if len(out) == count:
             break
-        out.append(f"""
+        out.append(
+            f"""
 @prefix : <https://w3id.org/linkedalliance/id/> .
 @prefix doc: <https://w3id.org/linkedalliance/doc/> .
 @prefix la: <https://w3id.org/linkedalliance/ontology#> .
@@ -49,7 +52,8 @@ def statements(text_path: Path, count: int) -> list[bytes]:
     la:speaker :epoch-times ;
     la:quote "{sentence}" ;
     prov:wasDerivedFrom doc:{doc_id} .
-""".encode())
+""".encode()
+        )
     assert len(out) == count
     return out
 
@@ -65,10 +69,26 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "linkedalliance", "serve", "--no-build",
-             "--project-dir", str(REPO), "--port", str(self.port),
-             "--setting", "data_dir", str(data), "--setting", "output_dir", str(out),
-             "--setting", "query_workers", "1"],
+            [
+                sys.executable,
+                "-m",
+                "linkedalliance",
+                "serve",
+                "--no-build",
+                "--project-dir",
+                str(REPO),
+                "--port",
+                str(self.port),
+                "--setting",
+                "data_dir",
+                str(data),
+                "--setting",
+                "output_dir",
+                str(out),
+                "--setting",
+                "query_workers",
+                "1",
+            ],
             env={**os.environ, "LINKEDALLIANCE_WRITE_TOKEN": TOKEN, **(env or {})},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -85,9 +105,12 @@ class Server:
         raise RuntimeError("server did not start")
 
     def post(self, body: bytes, timeout: float = 60) -> httpx.Response:
-        return httpx.post(self.url + "/contributions", content=body, timeout=timeout,
-                          headers={"Authorization": f"Bearer {TOKEN}",
-                                   "Content-Type": "text/turtle"})
+        return httpx.post(
+            self.url + "/contributions",
+            content=body,
+            timeout=timeout,
+            headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/turtle"},
+        )
 
     def numbers(self) -> list[int]:
         listed = httpx.get(self.url + "/contributions", timeout=10).json()["contributions"]

@@ -27,25 +27,77 @@ from linkedalliance.store import OxigraphStore
 DATA = Path(__file__).resolve().parent / "data" / "contrib"
 COUNTS: Counter[str] = Counter()
 SCHEME = IriScheme()
-FUZZ = settings(max_examples=120, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 # -- building blocks of hostile Turtle -------------------------------------------------------
 
-SLUGS = ["belarus", "armenia", "csto", "sco", "russia", "armenia-csto-membership",
-         "pavel-grachev-minister-of-defence-of-russia", "belaruss", "armenja", "new-thing",
-         "Bad Slug", "a--b", ""]
-BASES = ["https://w3id.org/linkedalliance/", "http://w3id.org/linkedalliance/",
-         "https://w3id.org.evil.example/linkedalliance/", "https://w3ld.org/linkedalliance/",
-         "https://w3id.org/linkedaliance/", "https://example.org/", "https://W3ID.org/linkedalliance/"]
+SLUGS = [
+    "belarus",
+    "armenia",
+    "csto",
+    "sco",
+    "russia",
+    "armenia-csto-membership",
+    "pavel-grachev-minister-of-defence-of-russia",
+    "belaruss",
+    "armenja",
+    "new-thing",
+    "Bad Slug",
+    "a--b",
+    "",
+]
+BASES = [
+    "https://w3id.org/linkedalliance/",
+    "http://w3id.org/linkedalliance/",
+    "https://w3id.org.evil.example/linkedalliance/",
+    "https://w3ld.org/linkedalliance/",
+    "https://w3id.org/linkedaliance/",
+    "https://example.org/",
+    "https://W3ID.org/linkedalliance/",
+]
 AREAS = ["id/", "id/", "doc/", "graph/", "contribution/", "ontology#", ".well-known/genid/"]
-PREDICATES = ["la:member", "org:member", "org:organization", "la:holder", "la:post",
-              "schema:startDate", "schema:endDate", "dcterms:date", "la:evidence", "la:quote",
-              "prov:wasDerivedFrom", "rdf:type", "rdfs:label", "owl:imports", "owl:sameAs",
-              "rdfs:subClassOf", "sh:targetClass", "la:memberr", "la:signingDate",
-              "oa:hasSource", "oa:exact", "oa:start", "la:memberCount", "<http://e/p>"]
-TYPES = ["la:Membership", "la:State", "la:Person", "la:Tenure", "la:Evidence",
-         "la:Ratification", "owl:Class", "sh:NodeShape", "la:Statement", "la:Nonsense"]
+PREDICATES = [
+    "la:member",
+    "org:member",
+    "org:organization",
+    "la:holder",
+    "la:post",
+    "schema:startDate",
+    "schema:endDate",
+    "dcterms:date",
+    "la:evidence",
+    "la:quote",
+    "prov:wasDerivedFrom",
+    "rdf:type",
+    "rdfs:label",
+    "owl:imports",
+    "owl:sameAs",
+    "rdfs:subClassOf",
+    "sh:targetClass",
+    "la:memberr",
+    "la:signingDate",
+    "oa:hasSource",
+    "oa:exact",
+    "oa:start",
+    "la:memberCount",
+    "<http://e/p>",
+]
+TYPES = [
+    "la:Membership",
+    "la:State",
+    "la:Person",
+    "la:Tenure",
+    "la:Evidence",
+    "la:Ratification",
+    "owl:Class",
+    "sh:NodeShape",
+    "la:Statement",
+    "la:Nonsense",
+]
 PREFIXES = """@prefix la: <https://w3id.org/linkedalliance/ontology#> .
 @prefix org: <http://www.w3.org/ns/org#> . @prefix schema: <https://schema.org/> .
 @prefix dcterms: <http://purl.org/dc/terms/> . @prefix prov: <http://www.w3.org/ns/prov#> .
@@ -56,19 +108,42 @@ PREFIXES = """@prefix la: <https://w3id.org/linkedalliance/ontology#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
 
-iris = st.builds(lambda b, a, s: f"<{b}{a}{s}>", st.sampled_from(BASES), st.sampled_from(AREAS),
-                 st.sampled_from(SLUGS))
+iris = st.builds(
+    lambda b, a, s: f"<{b}{a}{s}>",
+    st.sampled_from(BASES),
+    st.sampled_from(AREAS),
+    st.sampled_from(SLUGS),
+)
 literals = st.one_of(
-    st.builds(lambda v, d: f'"{v}"^^xsd:{d}',
-              st.sampled_from(["abc", "-1", "2024-13-45", "1991", "2024-06", "true", "1e999",
-                               "", "0x10"]),
-              st.sampled_from(["integer", "date", "gYear", "gYearMonth", "boolean", "decimal",
-                               "nonNegativeInteger", "duration"])),
-    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters='"\\\r\n'),
-            max_size=40).map(lambda t: f'"{t}"'),
+    st.builds(
+        lambda v, d: f'"{v}"^^xsd:{d}',
+        st.sampled_from(
+            ["abc", "-1", "2024-13-45", "1991", "2024-06", "true", "1e999", "", "0x10"]
+        ),
+        st.sampled_from(
+            [
+                "integer",
+                "date",
+                "gYear",
+                "gYearMonth",
+                "boolean",
+                "decimal",
+                "nonNegativeInteger",
+                "duration",
+            ]
+        ),
+    ),
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters='"\\\r\n'),
+        max_size=40,
+    ).map(lambda t: f'"{t}"'),
     st.integers(min_value=1_000, max_value=150_000).map(lambda n: '"' + "x" * n + '"'),
-    st.sampled_from(['"A former Soviet republic of less than 3 million people"',
-                     '"Belarus joined the Shanghai Cooperation Organization (SCO) last week"']),
+    st.sampled_from(
+        [
+            '"A former Soviet republic of less than 3 million people"',
+            '"Belarus joined the Shanghai Cooperation Organization (SCO) last week"',
+        ]
+    ),
 )
 
 
@@ -76,17 +151,20 @@ def nested(depth: int) -> str:
     return "[ <http://e/p> " * depth + "1" + " ]" * depth
 
 
-objects = st.one_of(iris, literals, st.sampled_from(TYPES),
-                    st.integers(min_value=1, max_value=400).map(nested))
+objects = st.one_of(
+    iris, literals, st.sampled_from(TYPES), st.integers(min_value=1, max_value=400).map(nested)
+)
 triples = st.builds(lambda s, p, o: f"{s} {p} {o} .", iris, st.sampled_from(PREDICATES), objects)
 documents = st.lists(triples, min_size=1, max_size=8).map(lambda ts: PREFIXES + "\n".join(ts))
 SMUGGLED = [
     "DELETE WHERE { ?s ?p ?o }",
     "PREFIX la: <https://w3id.org/linkedalliance/ontology#> DELETE DATA { <a> <b> <c> }",
-    "DROP ALL", "INSERT DATA { GRAPH <https://w3id.org/linkedalliance/graph/entities> "
+    "DROP ALL",
+    "INSERT DATA { GRAPH <https://w3id.org/linkedalliance/graph/entities> "
     "{ <https://w3id.org/linkedalliance/id/belarus> a "
     "<https://w3id.org/linkedalliance/ontology#Person> } }",
-    "LOAD <http://example.org/evil.ttl>", "CLEAR GRAPH <https://w3id.org/linkedalliance/graph/entities>",
+    "LOAD <http://example.org/evil.ttl>",
+    "CLEAR GRAPH <https://w3id.org/linkedalliance/graph/entities>",
     '{"@context": "http://example.org/context.jsonld", "@id": "x"}',
     '{"@context": {"@import": "http://example.org/c.jsonld"}, "@id": "x"}',
 ]
@@ -120,13 +198,20 @@ def report_counts():  # type: ignore[no-untyped-def]
 
 
 @settings(FUZZ, max_examples=400)
-@given(data=st.one_of(
-    st.binary(max_size=400),
-    st.builds(mutate, st.just(VALID), st.lists(st.integers(0, 10_000), max_size=6),
-              st.integers(0, 255)),
-    st.sampled_from(SMUGGLED).map(str.encode),
-    documents.map(str.encode),
-), fmt=st.sampled_from([TURTLE, TRIG, JSONLD]))
+@given(
+    data=st.one_of(
+        st.binary(max_size=400),
+        st.builds(
+            mutate,
+            st.just(VALID),
+            st.lists(st.integers(0, 10_000), max_size=6),
+            st.integers(0, 255),
+        ),
+        st.sampled_from(SMUGGLED).map(str.encode),
+        documents.map(str.encode),
+    ),
+    fmt=st.sampled_from([TURTLE, TRIG, JSONLD]),
+)
 def test_parser_answers_every_input_with_triples_or_a_clear_error(data: bytes, fmt) -> None:  # type: ignore[no-untyped-def]
     COUNTS["parser"] += 1
     try:
@@ -154,8 +239,18 @@ def test_validator_reports_hostile_documents_without_crashing(ctx: GraphContext,
     checked = check_contribution(parsed, ctx)
     for r in checked.report.results:
         assert r.focus_node and r.message
-    if any(x in doc for x in ("owl:imports", "owl:sameAs", "rdfs:subClassOf", "sh:targetClass",
-                              "http://w3id.org/linkedalliance/", "w3ld.org", "evil.example")):
+    if any(
+        x in doc
+        for x in (
+            "owl:imports",
+            "owl:sameAs",
+            "rdfs:subClassOf",
+            "sh:targetClass",
+            "http://w3id.org/linkedalliance/",
+            "w3ld.org",
+            "evil.example",
+        )
+    ):
         assert not checked.conforms, doc
     COUNTS["validator-rejected" if not checked.conforms else "validator-conforms"] += 1
     assert len(ctx.store) == before
@@ -168,21 +263,40 @@ def test_validator_reports_hostile_documents_without_crashing(ctx: GraphContext,
 def client(seed_build, tmp_path_factory) -> TestClient:  # type: ignore[no-untyped-def]
     data = tmp_path_factory.mktemp("fuzz") / "data"
     store = open_data_store(data, seed_build.output_dir / "linkedalliance.nq", scheme=SCHEME)
-    app = create_app(store, Settings(data_dir=str(data), output_dir=str(seed_build.output_dir),
-                                     write_token="fuzz"))
+    app = create_app(
+        store,
+        Settings(data_dir=str(data), output_dir=str(seed_build.output_dir), write_token="fuzz"),
+    )
     return TestClient(app, raise_server_exceptions=False)
 
 
 @settings(FUZZ, max_examples=250)
-@given(body=st.one_of(documents.map(str.encode), st.binary(max_size=300),
-                      st.sampled_from(SMUGGLED).map(str.encode),
-                      st.builds(mutate, st.just(VALID), st.lists(st.integers(0, 10_000),
-                                                                 min_size=1, max_size=4),
-                                st.integers(0, 255))),
-       media=st.sampled_from(["text/turtle", "application/trig", "application/ld+json",
-                              "text/turtle; charset=utf-8", "application/sparql-update",
-                              "text/plain", "", "application/rdf+xml"]),
-       auth=st.sampled_from(["Bearer fuzz"] * 6 + ["Bearer nope", "", "Basic fuzz"]))
+@given(
+    body=st.one_of(
+        documents.map(str.encode),
+        st.binary(max_size=300),
+        st.sampled_from(SMUGGLED).map(str.encode),
+        st.builds(
+            mutate,
+            st.just(VALID),
+            st.lists(st.integers(0, 10_000), min_size=1, max_size=4),
+            st.integers(0, 255),
+        ),
+    ),
+    media=st.sampled_from(
+        [
+            "text/turtle",
+            "application/trig",
+            "application/ld+json",
+            "text/turtle; charset=utf-8",
+            "application/sparql-update",
+            "text/plain",
+            "",
+            "application/rdf+xml",
+        ]
+    ),
+    auth=st.sampled_from(["Bearer fuzz"] * 6 + ["Bearer nope", "", "Basic fuzz"]),
+)
 def test_endpoint_never_answers_500_and_keeps_the_store_on_refusal(
     client: TestClient, body: bytes, media: str, auth: str
 ) -> None:

@@ -19,10 +19,12 @@ AUTH = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/turtle"}
 
 
 def make_client(tmp_path: Path, seed_build, token: str | None = TOKEN) -> TestClient:  # type: ignore[no-untyped-def]
-    store = open_data_store(tmp_path / "data", seed_build.output_dir / "linkedalliance.nq",
-                            scheme=IriScheme())
-    settings = Settings(data_dir=str(tmp_path / "data"), output_dir=str(seed_build.output_dir),
-                        write_token=token)
+    store = open_data_store(
+        tmp_path / "data", seed_build.output_dir / "linkedalliance.nq", scheme=IriScheme()
+    )
+    settings = Settings(
+        data_dir=str(tmp_path / "data"), output_dir=str(seed_build.output_dir), write_token=token
+    )
     app = create_app(store, settings)
     return TestClient(app, raise_server_exceptions=False)
 
@@ -69,8 +71,9 @@ def test_error_answers(client: TestClient, tmp_path: Path, seed_build) -> None: 
     body = (DATA / "merged.ttl").read_bytes()
     r = client.post("/contributions", content=body, headers={"Content-Type": "text/turtle"})
     assert r.status_code == 401 and "Bearer" in r.json()["error"]
-    r = client.post("/contributions", content=body,
-                    headers={**AUTH, "Authorization": "Bearer wrong"})
+    r = client.post(
+        "/contributions", content=body, headers={**AUTH, "Authorization": "Bearer wrong"}
+    )
     assert r.status_code == 403
     r = client.post("/contributions", content=body, headers={**AUTH, "Content-Type": "text/csv"})
     assert r.status_code == 415

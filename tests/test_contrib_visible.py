@@ -24,25 +24,35 @@ COUNT_BELARUS = (
 
 
 def _ask(client: TestClient) -> bool:
-    r = client.get("/sparql", params={"query": ASK},
-                   headers={"Accept": "application/sparql-results+json"})
+    r = client.get(
+        "/sparql", params={"query": ASK}, headers={"Accept": "application/sparql-results+json"}
+    )
     assert r.status_code == 200, r.text
     return bool(r.json()["boolean"])
 
 
 def _count(client: TestClient) -> int:
-    r = client.get("/sparql", params={"query": COUNT_BELARUS},
-                   headers={"Accept": "application/sparql-results+json"})
+    r = client.get(
+        "/sparql",
+        params={"query": COUNT_BELARUS},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     return int(r.json()["results"]["bindings"][0]["n"]["value"])
 
 
 def test_merged_fact_is_in_the_default_graph_until_reverted(
-    tmp_path: Path, seed_build, repo_root: Path  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    seed_build,
+    repo_root: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     out = seed_build.output_dir
     store = open_data_store(tmp_path / "data", out / "linkedalliance.nq", scheme=IriScheme())
-    settings = Settings(data_dir=str(tmp_path / "data"), output_dir=str(out), write_token=TOKEN,
-                        project_dir=str(repo_root))
+    settings = Settings(
+        data_dir=str(tmp_path / "data"),
+        output_dir=str(out),
+        write_token=TOKEN,
+        project_dir=str(repo_root),
+    )
     client = TestClient(create_app(store, settings), raise_server_exceptions=False)
     before = _count(client)
     assert not _ask(client)
@@ -50,8 +60,9 @@ def test_merged_fact_is_in_the_default_graph_until_reverted(
     assert r.status_code == 201, r.text
     assert _ask(client)
     assert _count(client) == before  # the contribution says nothing about Belarus itself
-    service = Contributions(store, make_context(store, project_dir=repo_root,
-                                                texts_dir=out / "texts"))
+    service = Contributions(
+        store, make_context(store, project_dir=repo_root, texts_dir=out / "texts")
+    )
     service.revert(1, by="maintainer")
     assert not _ask(client)
     assert _count(client) == before

@@ -81,8 +81,10 @@ def test_transliteration_keys() -> None:
 
 
 def test_mentions_variants_and_metonyms() -> None:
-    text = ("Alyaksandr Lukashenka met Pashinian in Minsk. The Kremlin and Moscow watched; "
-            "Belarusan and Belarusian officers joined the CSTO.")
+    text = (
+        "Alyaksandr Lukashenka met Pashinian in Minsk. The Kremlin and Moscow watched; "
+        "Belarusan and Belarusian officers joined the CSTO."
+    )
     ms, _ = find_mentions(text, _gaz())
     got = {(m.text, str(m.entity.iri).rsplit("/", 1)[-1]) for m in ms}
     assert ("Alyaksandr Lukashenka", "lukashenko") in got
@@ -94,9 +96,11 @@ def test_mentions_variants_and_metonyms() -> None:
 
 
 def test_discovery_of_new_names() -> None:
-    text = ("Armenian Prime Minister Aram Sarkisian spoke. Armenia’s defense minister, "
-            "Lieutenant-General Vagharshak Harutiunian, agreed. \"No,\" said Ivana Stradner, "
-            "a research fellow at the Foundation for Defense of Democracies.")
+    text = (
+        "Armenian Prime Minister Aram Sarkisian spoke. Armenia’s defense minister, "
+        'Lieutenant-General Vagharshak Harutiunian, agreed. "No," said Ivana Stradner, '
+        "a research fellow at the Foundation for Defense of Democracies."
+    )
     ms, gaz = find_mentions(text, _gaz())
     new = {m.entity.label: m.kind for m in ms if m.entity.new}
     assert new.get("Aram Sarkisian") == "person"
@@ -125,8 +129,14 @@ def _run(tmp_path: Path, *args: str) -> tuple[int, str]:
 
 
 def test_extract_output_shape(tmp_path: Path) -> None:
-    code, out = _run(tmp_path, str(tmp_path / "article.txt"), "--published", "2024-06-14",
-                     "--publisher", "Politico")
+    code, out = _run(
+        tmp_path,
+        str(tmp_path / "article.txt"),
+        "--published",
+        "2024-06-14",
+        "--publisher",
+        "Politico",
+    )
     assert code == 0, out
     ds = Dataset()
     ds.parse(data=out, format="trig")
@@ -147,8 +157,14 @@ def test_extract_output_shape(tmp_path: Path) -> None:
         start, end = int(g.value(pos, OA.start)), int(g.value(pos, OA.end))
         assert text[start:end] == str(g.value(quote, OA.exact))
         assert str(ev).endswith(f"#char={start},{end}")
-    code2, out2 = _run(tmp_path, str(tmp_path / "article.txt"), "--published", "2024-06-14",
-                       "--publisher", "Politico")
+    code2, out2 = _run(
+        tmp_path,
+        str(tmp_path / "article.txt"),
+        "--published",
+        "2024-06-14",
+        "--publisher",
+        "Politico",
+    )
     assert out2 == out  # deterministic
 
 

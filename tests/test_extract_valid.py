@@ -60,8 +60,9 @@ def ontology() -> Graph:
     return Graph().parse(ROOT / "ontology" / "linkedalliance.ttl", format="turtle")
 
 
-def _candidates(text: str, doc_id: str, published: str, publisher: str | None,
-                gaz: Gazetteer) -> Graph:
+def _candidates(
+    text: str, doc_id: str, published: str, publisher: str | None, gaz: Gazetteer
+) -> Graph:
     ex = extract(text, Publication.parse(published), gaz, doc_id, DEFAULT_SCHEME)
     ds = to_dataset(ex, DEFAULT_SCHEME, publisher)
     # through the serialisation, as a reviewer receives it; graphs merged, as validate does
@@ -84,18 +85,21 @@ def _assert_conforms(report: ValidationReport) -> None:
 
 
 @pytest.mark.parametrize("path", SEED_TEXTS, ids=lambda p: p.stem)
-@pytest.mark.parametrize("published,publisher", [("2024-06-14", "Politico"),
-                                                 ("2017-04", None)])
-def test_seed_text_output_conforms(path: Path, published: str, publisher: str | None,
-                                   gazetteer: Gazetteer, shapes: Graph,
-                                   ontology: Graph) -> None:
+@pytest.mark.parametrize("published,publisher", [("2024-06-14", "Politico"), ("2017-04", None)])
+def test_seed_text_output_conforms(
+    path: Path,
+    published: str,
+    publisher: str | None,
+    gazetteer: Gazetteer,
+    shapes: Graph,
+    ontology: Graph,
+) -> None:
     g = _candidates(read_document(path), path.stem, published, publisher, gazetteer)
     assert (None, RDF.type, LA.Candidate) in g
     _assert_conforms(_validate(g, shapes, ontology))
 
 
-def test_made_up_article_conforms(gazetteer: Gazetteer, shapes: Graph,
-                                  ontology: Graph) -> None:
+def test_made_up_article_conforms(gazetteer: Gazetteer, shapes: Graph, ontology: Graph) -> None:
     g = _candidates(MADE_UP, "steppe-herald-2025-03-04", "2025-03", "Steppe Herald", gazetteer)
     facts = set(g.subjects(RDF.type, LA.Candidate))
     assert len(facts) >= 3
@@ -119,8 +123,9 @@ def test_made_up_article_conforms(gazetteer: Gazetteer, shapes: Graph,
         assert (agent, RDF.type, PROV.SoftwareAgent) in g
 
 
-def test_validation_detects_broken_output(gazetteer: Gazetteer, shapes: Graph,
-                                          ontology: Graph) -> None:
+def test_validation_detects_broken_output(
+    gazetteer: Gazetteer, shapes: Graph, ontology: Graph
+) -> None:
     """The check above can fail: break the evidence and the types, and it does."""
     g = _candidates(MADE_UP, "steppe-herald-2025-03-04", "2025-03", "Steppe Herald", gazetteer)
     broken = Graph()

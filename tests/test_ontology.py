@@ -21,7 +21,12 @@ def ontology(repo_root: Path) -> Graph:
 
 def _terms(g: Graph, kinds: tuple[URIRef, ...]) -> list[URIRef]:
     return sorted(
-        {s for k in kinds for s in g.subjects(RDF.type, k) if isinstance(s, URIRef) and s.startswith(str(LA))}
+        {
+            s
+            for k in kinds
+            for s in g.subjects(RDF.type, k)
+            if isinstance(s, URIRef) and s.startswith(str(LA))
+        }
     )
 
 
@@ -35,7 +40,8 @@ def test_every_term_has_label_and_definition(ontology: Graph) -> None:
     terms = _terms(ontology, (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, SKOS.Concept))
     assert len(terms) > 100
     missing = [
-        t for t in terms
+        t
+        for t in terms
         if not (ontology.value(t, RDFS.label) or ontology.value(t, SKOS.prefLabel))
         or not ontology.value(t, SKOS.definition)
     ]
@@ -62,7 +68,8 @@ def test_classes_align_to_standard_vocabularies(ontology: Graph) -> None:
 def test_properties_align_or_have_a_domain(ontology: Graph) -> None:
     props = _terms(ontology, (OWL.ObjectProperty, OWL.DatatypeProperty))
     floating = [
-        p for p in props
+        p
+        for p in props
         if not _aligned(ontology, p, RDFS.subPropertyOf, {p})
         and ontology.value(p, RDFS.domain) is None
         and ontology.value(p, SKOS.closeMatch) is None
@@ -80,9 +87,15 @@ def test_owl_rl_closure_of_the_seed_graph_is_consistent(seed_store, ontology: Gr
             continue
         s = URIRef(quad.subject.value)
         o = quad.object
-        obj = URIRef(o.value) if o.__class__.__name__ == "NamedNode" else Literal(
-            o.value, lang=getattr(o, "language", None) or None,
-            datatype=None if getattr(o, "language", None) else URIRef(o.datatype.value))
+        obj = (
+            URIRef(o.value)
+            if o.__class__.__name__ == "NamedNode"
+            else Literal(
+                o.value,
+                lang=getattr(o, "language", None) or None,
+                datatype=None if getattr(o, "language", None) else URIRef(o.datatype.value),
+            )
+        )
         data.add((s, URIRef(quad.predicate.value), obj))
     inferred = infer(ontology, data, DEFAULT_SCHEME)
     assert len(inferred) > 0

@@ -18,8 +18,10 @@ from linkedalliance.query import graph_format, render, render_table, results_for
 from linkedalliance.store import OxigraphStore
 from serverdata import SCHEME, dataset_quads, write_output
 
-LABELS = ("SELECT ?s ?label WHERE { ?s a <https://w3id.org/linkedalliance/ontology#State> ; "
-          "<http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label")
+LABELS = (
+    "SELECT ?s ?label WHERE { ?s a <https://w3id.org/linkedalliance/ontology#State> ; "
+    "<http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label"
+)
 
 
 @pytest.fixture(scope="module")
@@ -41,17 +43,20 @@ def test_select_formats_parse_back_with_pyoxigraph(store: OxigraphStore, name: s
     if name == "csv":  # lossy by design (no language tags); pyoxigraph refuses it, use rdflib
         table = Result.parse(io.BytesIO(rendered.body), format="csv")
         assert [(str(r[0]), str(r[1])) for r in table] == [
-            (str(SCHEME.entity("armenia")), "Armenia"), (str(SCHEME.entity("belarus")), "Belarus")]
+            (str(SCHEME.entity("armenia")), "Armenia"),
+            (str(SCHEME.entity("belarus")), "Belarus"),
+        ]
         return
-    parsed = ox.parse_query_results(rendered.body, format=ox.QueryResultsFormat.from_media_type(
-        rendered.media_type))
+    parsed = ox.parse_query_results(
+        rendered.body, format=ox.QueryResultsFormat.from_media_type(rendered.media_type)
+    )
     assert isinstance(parsed, ox.QuerySolutions)
     rows = [[s["s"], s["label"]] for s in parsed]
     if True:
-        assert rows == [[ox.NamedNode(str(SCHEME.entity("armenia"))),
-                         ox.Literal("Armenia", language="en")],
-                        [ox.NamedNode(str(SCHEME.entity("belarus"))),
-                         ox.Literal("Belarus", language="en")]]
+        assert rows == [
+            [ox.NamedNode(str(SCHEME.entity("armenia"))), ox.Literal("Armenia", language="en")],
+            [ox.NamedNode(str(SCHEME.entity("belarus"))), ox.Literal("Belarus", language="en")],
+        ]
 
 
 @pytest.mark.parametrize("name", ["json", "xml", "csv", "tsv"])
@@ -65,25 +70,30 @@ def test_ask_formats_parse_back(store: OxigraphStore, name: str) -> None:
 
 
 def test_truncated_json_is_flagged_and_still_parses(store: OxigraphStore) -> None:
-    rendered = render(store.query("SELECT * WHERE { ?s ?p ?o }", max_rows=3),
-                      results_format("json"))
+    rendered = render(
+        store.query("SELECT * WHERE { ?s ?p ?o }", max_rows=3), results_format("json")
+    )
     assert rendered.truncated and json.loads(rendered.body)["truncated"] is True
-    assert len(list(ox.parse_query_results(rendered.body,
-                                           format=ox.QueryResultsFormat.JSON))) == 3
+    assert len(list(ox.parse_query_results(rendered.body, format=ox.QueryResultsFormat.JSON))) == 3
     bindings = Result.parse(io.BytesIO(rendered.body), format="json").bindings
     assert len(bindings) == 3
 
 
 @pytest.mark.parametrize("name", ["turtle", "jsonld", "ntriples"])
 def test_construct_formats_are_isomorphic(store: OxigraphStore, name: str) -> None:
-    result = store.query("CONSTRUCT { ?s a ?t ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
-                         " WHERE { ?s a ?t ; <http://www.w3.org/2000/01/rdf-schema#label> ?l "
-                         "FILTER(STRSTARTS(STR(?s), 'https://w3id.org/linkedalliance/id/')) }")
+    result = store.query(
+        "CONSTRUCT { ?s a ?t ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+        " WHERE { ?s a ?t ; <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+        "FILTER(STRSTARTS(STR(?s), 'https://w3id.org/linkedalliance/id/')) }"
+    )
     rendered = render(result, graph_format(name))
-    expected = Graph().parse(data=render(result, graph_format("ntriples")).body.decode(),
-                             format="nt")
-    got = Graph().parse(data=rendered.body.decode(), format={"turtle": "turtle",
-                        "jsonld": "json-ld", "ntriples": "nt"}[name])
+    expected = Graph().parse(
+        data=render(result, graph_format("ntriples")).body.decode(), format="nt"
+    )
+    got = Graph().parse(
+        data=rendered.body.decode(),
+        format={"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt"}[name],
+    )
     assert len(got) == len(expected) == 10 and got.isomorphic(expected)
 
 
@@ -108,28 +118,43 @@ def test_cli_query_table_and_formats(output: Path, tmp_path: Path) -> None:
     assert "id:belarus  'Belarus'@en" in result.output
     q = tmp_path / "cq.rq"
     q.write_text("# Which states are there?\n" + LABELS, encoding="utf-8")
-    result = runner.invoke(main, ["query", "-f", str(q), "--format", "csv",
-                                  "--output-dir", str(output)])
+    result = runner.invoke(
+        main, ["query", "-f", str(q), "--format", "csv", "--output-dir", str(output)]
+    )
     assert result.exit_code == 0
-    assert list(csv.reader(io.StringIO(result.stdout)))[1] == [str(SCHEME.entity("armenia")),
-                                                              "Armenia"]
-    result = runner.invoke(main, ["query", "CONSTRUCT WHERE { ?s a ?t } LIMIT 2",
-                                  "--format", "turtle", "--output-dir", str(output)])
+    assert list(csv.reader(io.StringIO(result.stdout)))[1] == [
+        str(SCHEME.entity("armenia")),
+        "Armenia",
+    ]
+    result = runner.invoke(
+        main,
+        [
+            "query",
+            "CONSTRUCT WHERE { ?s a ?t } LIMIT 2",
+            "--format",
+            "turtle",
+            "--output-dir",
+            str(output),
+        ],
+    )
     assert result.exit_code == 0
     assert len(Graph().parse(data=result.stdout, format="turtle")) == 2
 
 
 def test_cli_bad_query_exits_2_with_one_message(output: Path) -> None:
-    result = CliRunner().invoke(main, ["query", "SELECT * WHERE { ?s ?p }",
-                                       "--output-dir", str(output)])
+    result = CliRunner().invoke(
+        main, ["query", "SELECT * WHERE { ?s ?p }", "--output-dir", str(output)]
+    )
     assert result.exit_code == 2
-    assert result.stderr == ("Error: SPARQL syntax error: error at 1:25: expected one of "
-                             "LATERAL, SERVICE, [_]\n")
+    assert result.stderr == (
+        "Error: SPARQL syntax error: error at 1:25: expected one of LATERAL, SERVICE, [_]\n"
+    )
 
 
 def test_cli_wrong_format_for_kind_exits_2(output: Path) -> None:
-    result = CliRunner().invoke(main, ["query", "ASK {}", "--format", "turtle",
-                                       "--output-dir", str(output)])
+    result = CliRunner().invoke(
+        main, ["query", "ASK {}", "--format", "turtle", "--output-dir", str(output)]
+    )
     assert result.exit_code == 2
     assert "cannot be written as turtle" in result.stderr
 

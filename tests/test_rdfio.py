@@ -107,7 +107,7 @@ def test_literals_and_blank_nodes_convert_like_rdflib() -> None:
 def test_blank_nodes_are_fresh_per_parse() -> None:
     one = parse_bytes("_:x <http://e/p> <http://e/o> .", "ntriples", "a")
     two = parse_bytes("_:x <http://e/p> <http://e/o> .", "ntriples", "b")
-    assert {s for s, *_ in one.quads()} .isdisjoint({s for s, *_ in two.quads()})
+    assert {s for s, *_ in one.quads()}.isdisjoint({s for s, *_ in two.quads()})
 
 
 def test_turtle_syntax_error_has_line_and_column(tmp_path: Path) -> None:

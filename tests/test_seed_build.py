@@ -29,7 +29,8 @@ def test_seed_graph_conforms(seed_build) -> None:  # type: ignore[no-untyped-def
 
 def test_every_quote_matches_its_document_at_its_offsets(seed_build, seed_store) -> None:  # type: ignore[no-untyped-def]
     texts = {
-        p.stem: p.read_text(encoding="utf-8") for p in (seed_build.output_dir / "texts").glob("*.txt")
+        p.stem: p.read_text(encoding="utf-8")
+        for p in (seed_build.output_dir / "texts").glob("*.txt")
     }
     rows = list(seed_store.query(EVIDENCE, use_default_graph_as_union=True))
     assert len(rows) >= 150
@@ -56,28 +57,46 @@ def test_documents_have_metadata(seed_store) -> None:  # type: ignore[no-untyped
     PREFIX schema: <https://schema.org/>
     SELECT ?doc ?date WHERE { ?doc a la:SourceDocument ; schema:datePublished ?date ;
                                    la:textSha256 ?sha }"""
-    rows = {r["doc"].value.rsplit("/", 1)[1]: r["date"] for r in seed_store.query(
-        query, use_default_graph_as_union=True)}
+    rows = {
+        r["doc"].value.rsplit("/", 1)[1]: r["date"]
+        for r in seed_store.query(query, use_default_graph_as_union=True)
+    }
     assert len(rows) == 5
     assert rows["002_7a4dc387c560549b"] == ox.Literal(
-        "2017-04-03", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+        "2017-04-03", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+    )
 
 
 def test_no_curation_shorthand_is_published(seed_build) -> None:  # type: ignore[no-untyped-def]
     data = (seed_build.output_dir / "linkedalliance.nq").read_text(encoding="utf-8")
     assert "ontology#quote>" not in data.replace(
-        "<https://w3id.org/linkedalliance/ontology#quote> <http", "")  # the ontology defines it
+        "<https://w3id.org/linkedalliance/ontology#quote> <http", ""
+    )  # the ontology defines it
 
 
 def test_two_cli_builds_are_byte_identical(repo_root: Path, tmp_path: Path) -> None:
     for name in ("a", "b"):
         subprocess.run(
-            [sys.executable, "-m", "linkedalliance", "build", "-q", "--project-dir",
-             str(repo_root), "-o", str(tmp_path / name)],
-            check=True, capture_output=True,
+            [
+                sys.executable,
+                "-m",
+                "linkedalliance",
+                "build",
+                "-q",
+                "--project-dir",
+                str(repo_root),
+                "-o",
+                str(tmp_path / name),
+            ],
+            check=True,
+            capture_output=True,
         )
-    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
-    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    files_a = sorted(
+        p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file()
+    )
+    files_b = sorted(
+        p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file()
+    )
     assert files_a == files_b and files_a
     for rel in files_a:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel

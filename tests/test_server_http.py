@@ -32,8 +32,7 @@ from linkedalliance.store import open_store
 from serverdata import SCHEME, LiveServer, free_port, write_output
 
 BELARUS = str(SCHEME.entity("belarus"))
-STATES = ("SELECT ?s WHERE { ?s a <https://w3id.org/linkedalliance/ontology#State> } "
-          "ORDER BY ?s")
+STATES = "SELECT ?s WHERE { ?s a <https://w3id.org/linkedalliance/ontology#State> } ORDER BY ?s"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
@@ -56,15 +55,21 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_output(root / "output", bulk=3000)
     (root / "queries").mkdir()
     (root / "queries" / "cq01.rq").write_text(
-        "# Which states are in the dataset?\n" + STATES + "\n", encoding="utf-8")
+        "# Which states are in the dataset?\n" + STATES + "\n", encoding="utf-8"
+    )
     return root
 
 
 @pytest.fixture(scope="module")
 def server(project: Path) -> Iterator[str]:
-    settings = Settings(port=free_port(), output_dir=str(project / "output"),
-                        queries_dir=str(project / "queries"), query_time_limit_s=2.0,
-                        max_result_rows=50, query_workers=2)
+    settings = Settings(
+        port=free_port(),
+        output_dir=str(project / "output"),
+        queries_dir=str(project / "queries"),
+        query_time_limit_s=2.0,
+        max_result_rows=50,
+        query_workers=2,
+    )
     with LiveServer(settings) as live:
         yield live.url
 
@@ -84,23 +89,27 @@ def test_sparqlwrapper_select(server: str) -> None:
     wrapper.setReturnFormat(JSON)
     bindings = wrapper.query().convert()["results"]["bindings"]  # type: ignore[index]
     assert [b["s"]["value"] for b in bindings] == [
-        str(SCHEME.entity(s)) for s in ("armenia", "belarus", "russia")]
+        str(SCHEME.entity(s)) for s in ("armenia", "belarus", "russia")
+    ]
 
 
-@pytest.mark.parametrize("accept, media", [
-    ("application/sparql-results+json", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-    ("application/json", "application/sparql-results+json"),
-    ("*/*", "application/sparql-results+json"),
-])
+@pytest.mark.parametrize(
+    "accept, media",
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("application/json", "application/sparql-results+json"),
+        ("*/*", "application/sparql-results+json"),
+    ],
+)
 def test_select_formats_by_accept(http: httpx.Client, accept: str, media: str) -> None:
     r = http.get("/sparql", params={"query": STATES}, headers={"Accept": accept})
     assert r.status_code == 200 and r.headers["content-type"].split(";")[0] == media
-    parsed = ox.parse_query_results(r.content,
-                                    format=ox.QueryResultsFormat.from_media_type(media))
+    parsed = ox.parse_query_results(r.content, format=ox.QueryResultsFormat.from_media_type(media))
     assert [s["s"] for s in parsed] == [  # type: ignore[union-attr]
-        ox.NamedNode(str(SCHEME.entity(s))) for s in ("armenia", "belarus", "russia")]
+        ox.NamedNode(str(SCHEME.entity(s))) for s in ("armenia", "belarus", "russia")
+    ]
 
 
 def test_csv_by_format_parameter(http: httpx.Client) -> None:
@@ -111,25 +120,35 @@ def test_csv_by_format_parameter(http: httpx.Client) -> None:
 
 
 def test_post_form_and_post_query_body(http: httpx.Client) -> None:
-    form = http.post("/sparql", data={"query": "ASK { ?s a ?t }"},
-                     headers={"Accept": "application/sparql-results+json"})
+    form = http.post(
+        "/sparql",
+        data={"query": "ASK { ?s a ?t }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert form.json() == {"head": {}, "boolean": True}
     # a '+' and '%' in a form-encoded query are decoded exactly once
     tricky = 'SELECT ?x WHERE { BIND("a+b%20c" AS ?x) }'
     r = http.post("/sparql", data={"query": tricky})
     assert r.json()["results"]["bindings"][0]["x"]["value"] == "a+b%20c"
-    body = http.post("/sparql", content=STATES.encode(),
-                     headers={"Content-Type": "application/sparql-query",
-                              "Accept": "text/tab-separated-values"})
+    body = http.post(
+        "/sparql",
+        content=STATES.encode(),
+        headers={"Content-Type": "application/sparql-query", "Accept": "text/tab-separated-values"},
+    )
     assert body.text.splitlines()[1] == f"<{SCHEME.entity('armenia')}>"
-    assert_error_shape(http.post("/sparql", content=b"x", headers={"Content-Type": "text/plain"}),
-                       415)
+    assert_error_shape(
+        http.post("/sparql", content=b"x", headers={"Content-Type": "text/plain"}), 415
+    )
 
 
-@pytest.mark.parametrize("accept, parser", [
-    ("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
-    ("application/n-triples", "nt"),
-])
+@pytest.mark.parametrize(
+    "accept, parser",
+    [
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/n-triples", "nt"),
+    ],
+)
 def test_construct_formats(http: httpx.Client, accept: str, parser: str) -> None:
     query = f"CONSTRUCT {{ <{BELARUS}> ?p ?o }} WHERE {{ <{BELARUS}> ?p ?o }}"
     r = http.get("/sparql", params={"query": query}, headers={"Accept": accept})
@@ -153,19 +172,28 @@ def test_default_graph_is_union_and_dataset_parameters(http: httpx.Client) -> No
     total = n([("query", COUNT)])
     entities = n([("query", COUNT), ("default-graph-uri", str(SCHEME.graph("entities")))])
     assert entities == 10 and total > 3000
-    graphs = http.get("/sparql", params=[
-        ("query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"),
-        ("named-graph-uri", str(SCHEME.graph("doc/d1"))),
-        ("named-graph-uri", str(SCHEME.graph("doc/d2")))], headers={"Accept": "application/json"})
+    graphs = http.get(
+        "/sparql",
+        params=[
+            ("query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"),
+            ("named-graph-uri", str(SCHEME.graph("doc/d1"))),
+            ("named-graph-uri", str(SCHEME.graph("doc/d2"))),
+        ],
+        headers={"Accept": "application/json"},
+    )
     assert sorted(b["g"]["value"] for b in graphs.json()["results"]["bindings"]) == [
-        str(SCHEME.graph("doc/d1")), str(SCHEME.graph("doc/d2"))]
+        str(SCHEME.graph("doc/d1")),
+        str(SCHEME.graph("doc/d2")),
+    ]
 
 
 def test_bad_query_is_400_with_parser_message(http: httpx.Client) -> None:
-    body = assert_error_shape(http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"}),
-                              400)
-    assert body["error"] == ("SPARQL syntax error: error at 1:25: expected one of LATERAL, "
-                             "SERVICE, [_]")
+    body = assert_error_shape(
+        http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"}), 400
+    )
+    assert body["error"] == (
+        "SPARQL syntax error: error at 1:25: expected one of LATERAL, SERVICE, [_]"
+    )
 
 
 def test_updates_are_refused_and_data_unchanged(http: httpx.Client) -> None:
@@ -177,12 +205,18 @@ def test_updates_are_refused_and_data_unchanged(http: httpx.Client) -> None:
     update = "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }"
     for response in (
         http.post("/sparql", data={"update": update}),
-        http.post("/sparql", content=update.encode(),
-                  headers={"Content-Type": "application/sparql-update"}),
+        http.post(
+            "/sparql",
+            content=update.encode(),
+            headers={"Content-Type": "application/sparql-update"},
+        ),
         http.get("/sparql", params={"query": "DROP ALL"}),
         http.get("/sparql", params={"update": "CLEAR ALL"}),
-        http.post("/sparql", content=b"DELETE WHERE { ?s ?p ?o }",
-                  headers={"Content-Type": "application/sparql-query"}),
+        http.post(
+            "/sparql",
+            content=b"DELETE WHERE { ?s ?p ?o }",
+            headers={"Content-Type": "application/sparql-query"},
+        ),
     ):
         assert "read-only" in str(assert_error_shape(response, 403)["error"])
     assert count() == before
@@ -203,15 +237,23 @@ def test_cors_any_origin_without_credentials(http: httpx.Client) -> None:
     r = http.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://x.example"})
     assert r.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-credentials" not in r.headers
-    pre = http.options("/sparql", headers={"Origin": "https://x.example",
-                                           "Access-Control-Request-Method": "POST",
-                                           "Access-Control-Request-Headers": "content-type"})
+    pre = http.options(
+        "/sparql",
+        headers={
+            "Origin": "https://x.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert pre.status_code == 200 and pre.headers["access-control-allow-origin"] == "*"
 
 
 def test_row_limit_truncates_and_flags(http: httpx.Client) -> None:
-    r = http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"},
-                 headers={"Accept": "application/sparql-results+json"})
+    r = http.get(
+        "/sparql",
+        params={"query": "SELECT * WHERE { ?s ?p ?o }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert r.headers["x-sparql-truncated"] == "true"
     assert r.json()["truncated"] is True and len(r.json()["results"]["bindings"]) == 50
     small = http.get("/sparql", params={"query": STATES})
@@ -219,10 +261,12 @@ def test_row_limit_truncates_and_flags(http: httpx.Client) -> None:
 
 
 def test_unacceptable_result_type_is_406(http: httpx.Client) -> None:
-    assert_error_shape(http.get("/sparql", params={"query": STATES},
-                                headers={"Accept": "image/png"}), 406)
-    assert_error_shape(http.get("/sparql", params={"query": STATES},
-                                headers={"Accept": "text/turtle"}), 406)
+    assert_error_shape(
+        http.get("/sparql", params={"query": STATES}, headers={"Accept": "image/png"}), 406
+    )
+    assert_error_shape(
+        http.get("/sparql", params={"query": STATES}, headers={"Accept": "text/turtle"}), 406
+    )
     assert_error_shape(http.get("/sparql", params={"query": STATES, "format": "pdf"}), 406)
 
 
@@ -273,8 +317,9 @@ NEGOTIATION = [
 
 
 @pytest.mark.parametrize("accept, expected", NEGOTIATION)
-def test_entity_negotiation_table(http: httpx.Client, accept: str | None,
-                                  expected: str | None) -> None:
+def test_entity_negotiation_table(
+    http: httpx.Client, accept: str | None, expected: str | None
+) -> None:
     headers = {"Accept": accept} if accept is not None else {}
     if accept is None:
         headers = {"Accept": ""}
@@ -288,10 +333,10 @@ def test_entity_negotiation_table(http: httpx.Client, accept: str | None,
     assert 'rel="alternate"; type="text/turtle"' in r.headers["link"]
 
 
-@pytest.mark.parametrize("suffix, parser", [("ttl", "turtle"), ("jsonld", "json-ld"),
-                                            ("nt", "nt")])
-def test_entity_suffix_urls_describe_in_and_out(http: httpx.Client, suffix: str,
-                                                parser: str) -> None:
+@pytest.mark.parametrize("suffix, parser", [("ttl", "turtle"), ("jsonld", "json-ld"), ("nt", "nt")])
+def test_entity_suffix_urls_describe_in_and_out(
+    http: httpx.Client, suffix: str, parser: str
+) -> None:
     r = http.get(f"/id/belarus.{suffix}")
     graph = Graph().parse(data=r.text, format=parser)
     assert (URIRef(BELARUS), RDFS.label, Literal("Belarus", lang="en")) in graph
@@ -304,7 +349,8 @@ def test_fact_iri_carries_its_evidence(http: httpx.Client) -> None:
     graph = Graph().parse(data=r.text, format="turtle")
     exact = URIRef("http://www.w3.org/ns/oa#exact")
     assert [str(o) for o in graph.objects(None, exact)] == [
-        "Belarus joined the Collective Security Treaty Organization in 1994."]
+        "Belarus joined the Collective Security Treaty Organization in 1994."
+    ]
 
 
 def test_unknown_iri_is_404(http: httpx.Client) -> None:
@@ -340,8 +386,10 @@ def test_entity_page(http: httpx.Client) -> None:
 
 def test_document_page_highlights_every_quote(http: httpx.Client) -> None:
     page = http.get("/doc/d1", headers={"Accept": "text/html"}).text
-    assert '<mark data-passage="char=0,67">Belarus joined the Collective Security Treaty ' \
-           'Organization in 1994.</mark>' in page
+    assert (
+        '<mark data-passage="char=0,67">Belarus joined the Collective Security Treaty '
+        "Organization in 1994.</mark>" in page
+    )
     assert '<mark data-passage="char=84,101">Iskander missiles</mark>' in page
     assert '<li id="char=68,120">' in page
     assert 'href="/.well-known/genid/t-russia-belarus-iskander"' in page
@@ -358,7 +406,8 @@ def test_home_page_with_figures_and_competency_questions(http: httpx.Client) -> 
     assert "Which states are in the dataset?" in page
     hrefs = re.findall(r'href="/query\?query=([^"]+)"', page)
     assert [unquote_plus(html.unescape(h)) for h in hrefs] == [
-        "# Which states are in the dataset?\n" + STATES + "\n"]
+        "# Which states are in the dataset?\n" + STATES + "\n"
+    ]
     assert "<strong>5</strong>entities" in page and "<strong>2</strong>documents" in page
     assert 'href="/.well-known/void"' in page
 
@@ -384,8 +433,9 @@ def test_void_and_downloads(http: httpx.Client) -> None:
     assert data.status_code == 200 and data.headers["content-type"] == "application/n-quads"
     assert len(list(ox.parse(data.content, format=ox.RdfFormat.N_QUADS))) > 3000
     assert http.get("/downloads/texts/d1.txt").text.startswith("Belarus joined")
-    assert_error_shape(http.get("/downloads/../serverdata.py",
-                                headers={"Accept": "application/json"}), 404)
+    assert_error_shape(
+        http.get("/downloads/../serverdata.py", headers={"Accept": "application/json"}), 404
+    )
     listing = http.get("/downloads/").text
     assert 'href="/downloads/linkedalliance.nq"' in listing
 
@@ -412,36 +462,79 @@ def test_two_apps_with_different_bases_coexist(tmp_path: Path, project: Path) ->
     from linkedalliance.store import OxigraphStore
 
     other = OxigraphStore()
-    other.add_graph("http://example.org/la/graph/entities", [ox.Triple(
-        ox.NamedNode("http://example.org/la/id/x"), ox.NamedNode(str(RDFS.label)),
-        ox.Literal("X"))])
-    first = create_app(open_store(data_dir=None,
-                                  dataset_file=project / "output" / "linkedalliance.nq"),
-                       Settings(output_dir=str(project / "output")))
-    second = create_app(other, Settings(base_iri="http://example.org/la/",
-                                        output_dir=str(tmp_path)))
+    other.add_graph(
+        "http://example.org/la/graph/entities",
+        [
+            ox.Triple(
+                ox.NamedNode("http://example.org/la/id/x"),
+                ox.NamedNode(str(RDFS.label)),
+                ox.Literal("X"),
+            )
+        ],
+    )
+    first = create_app(
+        open_store(data_dir=None, dataset_file=project / "output" / "linkedalliance.nq"),
+        Settings(output_dir=str(project / "output")),
+    )
+    second = create_app(
+        other, Settings(base_iri="http://example.org/la/", output_dir=str(tmp_path))
+    )
     a, b = TestClient(first), TestClient(second)
     assert a.get("/id/belarus.nt").status_code == 200
     assert b.get("/id/belarus.nt").status_code == 404
-    assert b.get("/id/x.nt").text == '<http://example.org/la/id/x> ' \
+    assert (
+        b.get("/id/x.nt").text == "<http://example.org/la/id/x> "
         '<http://www.w3.org/2000/01/rdf-schema#label> "X" .\n'
+    )
     assert a.get("/id/x.nt").status_code == 404
 
 
 def test_serve_get_prints_and_sets_exit_status(project: Path) -> None:
     runner = CliRunner()
-    ok = runner.invoke(main, ["serve", "--no-build", "--setting", "output_dir",
-                              str(project / "output"), "--get", "/id/belarus",
-                              "-H", "Accept: text/turtle"])
+    ok = runner.invoke(
+        main,
+        [
+            "serve",
+            "--no-build",
+            "--setting",
+            "output_dir",
+            str(project / "output"),
+            "--get",
+            "/id/belarus",
+            "-H",
+            "Accept: text/turtle",
+        ],
+    )
     assert ok.exit_code == 0, ok.output
     assert (URIRef(BELARUS), RDFS.label, Literal("Belarus", lang="en")) in Graph().parse(
-        data=ok.stdout, format="turtle")
-    missing = runner.invoke(main, ["serve", "--no-build", "--setting", "output_dir",
-                                   str(project / "output"), "--get", "/id/atlantis"])
+        data=ok.stdout, format="turtle"
+    )
+    missing = runner.invoke(
+        main,
+        [
+            "serve",
+            "--no-build",
+            "--setting",
+            "output_dir",
+            str(project / "output"),
+            "--get",
+            "/id/atlantis",
+        ],
+    )
     assert missing.exit_code == 1
     assert json.loads(missing.stdout)["status"] == 404
-    query = runner.invoke(main, ["serve", "--no-build", "--setting", "output_dir",
-                                 str(project / "output"), "--get", "/sparql?query=ASK%7B%7D"])
+    query = runner.invoke(
+        main,
+        [
+            "serve",
+            "--no-build",
+            "--setting",
+            "output_dir",
+            str(project / "output"),
+            "--get",
+            "/sparql?query=ASK%7B%7D",
+        ],
+    )
     assert query.exit_code == 0 and json.loads(query.stdout)["boolean"] is True
 
 
@@ -450,7 +543,9 @@ def test_serve_bad_setting_and_missing_output(tmp_path: Path) -> None:
     bad = runner.invoke(main, ["serve", "--setting", "prot", "1", "--get", "/"])
     assert bad.exit_code == 2
     assert bad.stderr == "Error: unknown setting 'prot'; did you mean 'port'?\n"
-    missing = runner.invoke(main, ["serve", "--no-build", "--setting", "output_dir",
-                                   str(tmp_path / "none"), "--get", "/"])
+    missing = runner.invoke(
+        main,
+        ["serve", "--no-build", "--setting", "output_dir", str(tmp_path / "none"), "--get", "/"],
+    )
     assert missing.exit_code == 2
     assert "run `linkedalliance build` first" in missing.stderr

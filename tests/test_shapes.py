@@ -43,8 +43,8 @@ _NAMESPACES = sorted(
 
 def compact(iri: str) -> str:
     for prefix, ns in _NAMESPACES:
-        if iri.startswith(ns) and re.fullmatch(r"[A-Za-z0-9_-]+", iri[len(ns):]):
-            return f"{prefix}:{iri[len(ns):]}"
+        if iri.startswith(ns) and re.fullmatch(r"[A-Za-z0-9_-]+", iri[len(ns) :]):
+            return f"{prefix}:{iri[len(ns) :]}"
     return f"<{iri}>"
 
 
@@ -92,9 +92,7 @@ def case_graph(case: str) -> Graph:
 def run(
     case: str, shapes: Graph, ontology: Graph | None, inference: bool = False
 ) -> ValidationReport:
-    return validate_graph(
-        case_graph(case), shapes=shapes, ontology=ontology, inference=inference
-    )
+    return validate_graph(case_graph(case), shapes=shapes, ontology=ontology, inference=inference)
 
 
 def test_there_are_valid_and_invalid_cases() -> None:
@@ -141,9 +139,7 @@ def test_every_shape_has_a_message(shapes: Graph) -> None:
         for ps in shapes.objects(node_shape, SH.property):
             if (ps, SH.message, None) not in shapes:
                 missing.append(f"{node_shape} property {ps}")
-        has_node_constraint = any(
-            (node_shape, p, None) in shapes for p in (SH["or"], SH["not"])
-        )
+        has_node_constraint = any((node_shape, p, None) in shapes for p in (SH["or"], SH["not"]))
         if has_node_constraint and (node_shape, SH.message, None) not in shapes:
             missing.append(str(node_shape))
         for constraint in shapes.objects(node_shape, SH.sparql):

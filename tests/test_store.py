@@ -71,8 +71,12 @@ def test_bad_query_carries_parser_message(fresh_store: OxigraphStore) -> None:
 
 def test_update_refused_and_data_unchanged(fresh_store: OxigraphStore) -> None:
     before = len(fresh_store)
-    for update in ("INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
-                   "PREFIX e: <http://e/>\nDELETE WHERE { ?s ?p ?o }", "DROP ALL", "CLEAR DEFAULT"):
+    for update in (
+        "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
+        "PREFIX e: <http://e/>\nDELETE WHERE { ?s ?p ?o }",
+        "DROP ALL",
+        "CLEAR DEFAULT",
+    ):
         with pytest.raises(UpdateRefused) as info:
             fresh_store.query(update)
         assert info.value.status == 403
@@ -82,8 +86,10 @@ def test_update_refused_and_data_unchanged(fresh_store: OxigraphStore) -> None:
 def test_add_graph_replaces_atomically_and_remove_graph(fresh_store: OxigraphStore) -> None:
     g = f"{EX}contribution/1"
     gen = fresh_store.generation
-    first = [ox.Triple(ox.NamedNode(f"{EX}a"), ox.NamedNode(f"{EX}p"), ox.Literal(str(i)))
-             for i in range(3)]
+    first = [
+        ox.Triple(ox.NamedNode(f"{EX}a"), ox.NamedNode(f"{EX}p"), ox.Literal(str(i)))
+        for i in range(3)
+    ]
     assert fresh_store.add_graph(g, first) == 3
     second = [ox.Triple(ox.NamedNode(f"{EX}b"), ox.NamedNode(f"{EX}p"), ox.BlankNode())]
     fresh_store.add_graph(g, second)
@@ -97,8 +103,9 @@ def test_add_graph_replaces_atomically_and_remove_graph(fresh_store: OxigraphSto
 
 def test_failed_add_graph_leaves_graph_unchanged(fresh_store: OxigraphStore) -> None:
     g = f"{EX}contribution/2"
-    fresh_store.add_graph(g, [ox.Triple(ox.NamedNode(f"{EX}a"), ox.NamedNode(f"{EX}p"),
-                                        ox.Literal("kept"))])
+    fresh_store.add_graph(
+        g, [ox.Triple(ox.NamedNode(f"{EX}a"), ox.NamedNode(f"{EX}p"), ox.Literal("kept"))]
+    )
 
     def bad() -> Iterator[ox.Triple]:
         yield ox.Triple(ox.NamedNode(f"{EX}x"), ox.NamedNode(f"{EX}p"), ox.Literal("new"))
@@ -114,8 +121,9 @@ def test_on_disk_store_persists_between_opens(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     store = open_store(data_dir=data_dir, dataset_file=out / "linkedalliance.nq")
     n = len(store)
-    store.add_graph(f"{EX}g", [ox.Triple(ox.NamedNode(f"{EX}a"), ox.NamedNode(f"{EX}p"),
-                                         ox.Literal("x"))])
+    store.add_graph(
+        f"{EX}g", [ox.Triple(ox.NamedNode(f"{EX}a"), ox.NamedNode(f"{EX}p"), ox.Literal("x"))]
+    )
     store.close()
     del store
     reopened = open_store(data_dir=data_dir, dataset_file=out / "linkedalliance.nq")
@@ -124,7 +132,7 @@ def test_on_disk_store_persists_between_opens(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- the query pool
 
-RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 @pytest.fixture
@@ -152,8 +160,12 @@ def test_runaway_query_is_stopped_while_others_are_answered(big_store: OxigraphS
         thread = threading.Thread(target=runaway)
         thread.start()
         time.sleep(0.3)
-        simple = runner.run(QueryRequest("SELECT ?s WHERE { ?s a <https://w3id.org/"
-                                         "linkedalliance/ontology#State> }", results_format="csv"))
+        simple = runner.run(
+            QueryRequest(
+                "SELECT ?s WHERE { ?s a <https://w3id.org/linkedalliance/ontology#State> }",
+                results_format="csv",
+            )
+        )
         assert simple.body.count(b"\r\n") == 4  # header + 3 states, answered meanwhile
         thread.join(10)
         assert isinstance(outcome.get("error"), QueryTimeout)
@@ -173,8 +185,9 @@ def test_pool_sees_writes_and_reports_errors(fresh_store: OxigraphStore) -> None
     try:
         ask = QueryRequest(f"ASK {{ <{EX}new> ?p ?o }}")
         assert b"false" in runner.run(ask).body
-        fresh_store.add_graph(f"{EX}g", [ox.Triple(ox.NamedNode(f"{EX}new"),
-                                                   ox.NamedNode(f"{EX}p"), ox.Literal("1"))])
+        fresh_store.add_graph(
+            f"{EX}g", [ox.Triple(ox.NamedNode(f"{EX}new"), ox.NamedNode(f"{EX}p"), ox.Literal("1"))]
+        )
         assert b"true" in runner.run(ask).body
         cut = runner.run(QueryRequest("SELECT * WHERE { ?s ?p ?o }"))
         assert cut.truncated and cut.count == 2
@@ -213,9 +226,17 @@ def oxigraph_server(tmp_path: Path) -> Iterator[str]:
         pytest.skip("the oxigraph CLI is not installed (pip install oxigraph)")
     port = free_port()
     process = subprocess.Popen(
-        [exe, "serve", "--location", str(tmp_path / "remote"), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            exe,
+            "serve",
+            "--location",
+            str(tmp_path / "remote"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -236,8 +257,11 @@ def test_remote_store_against_oxigraph_server(oxigraph_server: str) -> None:
         f"{oxigraph_server}/query", update_endpoint=f"{oxigraph_server}/update"
     )
     try:
-        triples = [q.triple for q in dataset_quads() if q.graph_name == ox.NamedNode(
-            str(SCHEME.graph("entities")))]
+        triples = [
+            q.triple
+            for q in dataset_quads()
+            if q.graph_name == ox.NamedNode(str(SCHEME.graph("entities")))
+        ]
         assert remote.add_graph(str(SCHEME.graph("entities")), triples) == len(triples)
         assert remote.graph_names() == [ox.NamedNode(str(SCHEME.graph("entities")))]
         assert count(remote) == len(triples)
@@ -249,8 +273,12 @@ def test_remote_store_against_oxigraph_server(oxigraph_server: str) -> None:
         graph = remote.query("CONSTRUCT WHERE { ?s a ?t }", max_rows=2)
         assert graph.kind == "graph" and len(graph.triples) == 2 and graph.truncated
         assert remote.query("ASK { ?s ?p ?o }").boolean is True
-        subjects = {q.subject for q in remote.quads(object=ox.NamedNode(
-            "https://w3id.org/linkedalliance/ontology#State"))}
+        subjects = {
+            q.subject
+            for q in remote.quads(
+                object=ox.NamedNode("https://w3id.org/linkedalliance/ontology#State")
+            )
+        }
         assert ox.NamedNode(str(SCHEME.entity("russia"))) in subjects
         with pytest.raises(QueryError):
             remote.query("SELECT * WHERE { ?s ?p }")

@@ -58,7 +58,10 @@ def test_results_are_typed_and_sorted(report: ValidationReport) -> None:
     assert first.path == str(LA.iso3166Alpha2)
     assert first.message == "use an upper-case two-letter code"
     assert first.constraint_component == str(SH.PatternConstraintComponent)
-    assert first.source_shape == "urn:shape [sh:path <https://w3id.org/linkedalliance/ontology#iso3166Alpha2>]"
+    assert (
+        first.source_shape
+        == "urn:shape [sh:path <https://w3id.org/linkedalliance/ontology#iso3166Alpha2>]"
+    )
 
 
 def test_text_rendering_is_exact(report: ValidationReport) -> None:
@@ -103,7 +106,12 @@ def test_json_rendering(report: ValidationReport) -> None:
     assert payload["conforms"] is False
     assert [r["focus_node"] for r in payload["results"]] == [ID + "a", ID + "z", ID + "a"]
     assert set(payload["results"][0]) == {
-        "focus_node", "path", "severity", "message", "source_shape", "value",
+        "focus_node",
+        "path",
+        "severity",
+        "message",
+        "source_shape",
+        "value",
         "constraint_component",
     }
 
@@ -126,9 +134,7 @@ def test_validation_does_not_modify_data() -> None:
 
 def test_load_shapes_from_dir_file_and_list(tmp_path: Path) -> None:
     (tmp_path / "a.ttl").write_text(SHAPES, encoding="utf-8")
-    (tmp_path / "b.ttl").write_text(
-        SHAPES.replace("urn:shape", "urn:shape2"), encoding="utf-8"
-    )
+    (tmp_path / "b.ttl").write_text(SHAPES.replace("urn:shape", "urn:shape2"), encoding="utf-8")
     assert len(load_shapes(tmp_path)) == len(load_shapes([tmp_path / "a.ttl", tmp_path / "b.ttl"]))
     assert len(load_shapes(tmp_path / "a.ttl")) < len(load_shapes(tmp_path))
 

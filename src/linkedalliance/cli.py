@@ -35,7 +35,7 @@ def main() -> None:
     \b
     Typical session:
       linkedalliance build              # seeds/ -> output/ (validated)
-      linkedalliance query 'SELECT * WHERE { ?s a <https://w3id.org/linkedalliance/ontology#Membership> }'
+      linkedalliance query -f queries/cq01.rq  # a competency question, as a table
       linkedalliance validate mine.ttl  # check a file against the shapes
       linkedalliance serve              # SPARQL endpoint + pages on 127.0.0.1
     """

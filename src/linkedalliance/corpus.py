@@ -86,8 +86,7 @@ def load_corpus(seeds_dir: Path) -> Corpus:
     orphans = sorted(set(curations) - set(texts))
     if orphans:
         raise CorpusError(
-            f"{seeds_dir}: curation without its document: "
-            + ", ".join(f"{d}.ttl" for d in orphans)
+            f"{seeds_dir}: curation without its document: " + ", ".join(f"{d}.ttl" for d in orphans)
         )
     entities = seeds_dir / ENTITIES_FILE
     if not entities.is_file():

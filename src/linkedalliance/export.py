@@ -131,7 +131,7 @@ def build_context(ontology: Graph) -> dict[str, Any]:
         iri = str(prop)
         if not iri.startswith(la):
             continue
-        local = iri[len(la):]
+        local = iri[len(la) :]
         if local in terms or local in ctx:
             local = "la_" + local
         if prop in object_props:
@@ -151,7 +151,7 @@ def compact_iri(iri: str) -> str:
     best = iri
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and len(iri) > len(ns):
-            candidate = f"{prefix}:{iri[len(ns):]}"
+            candidate = f"{prefix}:{iri[len(ns) :]}"
             if candidate.startswith(f"{prefix}://"):
                 continue
             if len(candidate) < len(best):

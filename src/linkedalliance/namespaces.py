@@ -149,11 +149,11 @@ class IriScheme:
 
     def entity_slug(self, iri: str) -> str | None:
         prefix = f"{self.base}id/"
-        return iri[len(prefix):] if iri.startswith(prefix) else None
+        return iri[len(prefix) :] if iri.startswith(prefix) else None
 
     def rebase(self, iri: str, new_base: str) -> str:
         """Move an IRI minted under this base to ``new_base`` (used when serving locally)."""
-        return new_base + iri[len(self.base):] if iri.startswith(self.base) else iri
+        return new_base + iri[len(self.base) :] if iri.startswith(self.base) else iri
 
 
 DEFAULT_SCHEME = IriScheme()

@@ -57,8 +57,8 @@ def _mismatch(text: str, quote: str) -> str:
         return "is not found verbatim (no part of it occurs in the text)"
     at = text.find(quote[:lo]) + lo
     return (
-        f"is not found verbatim: it matches up to {quote[max(0, lo - 30):lo]!r}, then the "
-        f"quote has {quote[lo:lo + 20]!r} where the document has {text[at:at + 20]!r} "
+        f"is not found verbatim: it matches up to {quote[max(0, lo - 30) : lo]!r}, then the "
+        f"quote has {quote[lo : lo + 20]!r} where the document has {text[at : at + 20]!r} "
         "(check quotes, dashes, spaces)"
     )
 

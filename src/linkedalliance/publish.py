@@ -81,9 +81,7 @@ def _write_all(
     (staging / f"{BASENAME}.jsonld").write_bytes(
         export.serialize_jsonld({name: g for name, g in dataset.graphs.items()}, context)
     )
-    (staging / "ontology.ttl").write_bytes(
-        export.serialize_triples(ontology, ox.RdfFormat.TURTLE)
-    )
+    (staging / "ontology.ttl").write_bytes(export.serialize_triples(ontology, ox.RdfFormat.TURTLE))
     (staging / "validation-report.ttl").write_bytes(_report_turtle(report.report_graph, scheme))
     texts = staging / "texts"
     texts.mkdir()
@@ -146,7 +144,7 @@ def void_description(dataset: AssembledDataset, staging: Path) -> Graph:
     for document in dataset.corpus.documents:
         g.add((ds, DCTERMS.source, scheme.document(document.doc_id)))
     for name, graph in sorted(dataset.graphs.items()):
-        subset = URIRef(f"{ds}#graph-{str(name)[len(scheme.base + 'graph/'):].replace('/', '-')}")
+        subset = URIRef(f"{ds}#graph-{str(name)[len(scheme.base + 'graph/') :].replace('/', '-')}")
         g.add((ds, VOID.subset, subset))
         g.add((subset, RDF.type, VOID.Dataset))
         g.add((subset, SD.name, name))
@@ -155,7 +153,7 @@ def void_description(dataset: AssembledDataset, staging: Path) -> Graph:
     for cls, count in sorted(classes.items()):
         if not isinstance(cls, URIRef) or not str(cls).startswith(str(LA)):
             continue
-        part = URIRef(f"{ds}#class-{str(cls)[len(str(LA)):]}")
+        part = URIRef(f"{ds}#class-{str(cls)[len(str(LA)) :]}")
         g.add((ds, VOID.classPartition, part))
         g.add((part, VOID["class"], cls))
         g.add((part, VOID.entities, Literal(count, datatype=XSD.integer)))

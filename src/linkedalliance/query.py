@@ -49,9 +49,7 @@ class ResultFormat:
 
 
 RESULT_FORMATS: tuple[ResultFormat, ...] = (
-    ResultFormat(
-        "json", "application/sparql-results+json", "srj", ("application/json",)
-    ),
+    ResultFormat("json", "application/sparql-results+json", "srj", ("application/json",)),
     ResultFormat("xml", "application/sparql-results+xml", "srx", ("application/xml",)),
     ResultFormat("csv", "text/csv", "csv"),
     ResultFormat("tsv", "text/tab-separated-values", "tsv"),
@@ -181,7 +179,7 @@ def compact(term: Term | None) -> str:
         return ""
     if isinstance(term, ox.NamedNode):
         for prefix, ns in PREFIXES.items():
-            local = term.value[len(ns):]
+            local = term.value[len(ns) :]
             if term.value.startswith(ns) and local and all(c not in local for c in "/#?"):
                 return f"{prefix}:{local}"
         return f"<{term.value}>"
@@ -200,8 +198,9 @@ def compact(term: Term | None) -> str:
 
 
 def render_json(result: QueryResult) -> bytes:
-    doc: dict[str, object] = {"head": {"vars": list(result.variables)} if result.kind != "ask"
-                              else {}}
+    doc: dict[str, object] = {
+        "head": {"vars": list(result.variables)} if result.kind != "ask" else {}
+    }
     if result.truncated:
         doc["truncated"] = True
     if result.kind == "ask":
@@ -210,8 +209,11 @@ def render_json(result: QueryResult) -> bytes:
         bindings = []
         for row in result.rows:
             bindings.append(
-                {v: _json_term(t) for v, t in zip(result.variables, row, strict=True)
-                 if t is not None}
+                {
+                    v: _json_term(t)
+                    for v, t in zip(result.variables, row, strict=True)
+                    if t is not None
+                }
             )
         doc["results"] = {"bindings": bindings}
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
@@ -270,16 +272,19 @@ def render_table(result: QueryResult) -> str:
         return "true" if result.boolean else "false"
     if result.kind == "graph":
         header: tuple[str, ...] = ("subject", "predicate", "object")
-        cells = [[compact(t.subject), compact(t.predicate), compact(t.object)]
-                 for t in result.triples]
+        cells = [
+            [compact(t.subject), compact(t.predicate), compact(t.object)] for t in result.triples
+        ]
     else:
         header = result.variables
         cells = [[compact(t) for t in row] for row in result.rows]
     widths = [len(h) for h in header]
     for row in cells:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+
     def line(values: list[str] | tuple[str, ...]) -> str:
         return "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
+
     out = [line(header), line(["-" * w for w in widths])]
     out.extend(line(row) for row in cells)
     noun = "triple" if result.kind == "graph" else "row"
@@ -320,8 +325,9 @@ def render_for(
     fmt: ResultFormat | RdfFormat | None = graph if result.kind == "graph" else results
     if fmt is None:
         wanted = "an RDF graph" if result.kind == "graph" else "query solutions"
-        offers = [f.media_type for f in (GRAPH_FORMATS if result.kind == "graph"
-                                          else RESULT_FORMATS)]
+        offers = [
+            f.media_type for f in (GRAPH_FORMATS if result.kind == "graph" else RESULT_FORMATS)
+        ]
         raise UnsupportedFormat(
             f"the query returns {wanted}, and none of its media types is acceptable: "
             + ", ".join(offers)

@@ -111,8 +111,9 @@ def _formats(request: QueryRequest) -> tuple[ResultFormat | None, RdfFormat | No
     return results, graph
 
 
-def execute(store: OxigraphStore | RemoteSparqlStore, request: QueryRequest,
-            max_rows: int) -> Rendered:
+def execute(
+    store: OxigraphStore | RemoteSparqlStore, request: QueryRequest, max_rows: int
+) -> Rendered:
     """Run and render one request in this process."""
     results, graph = _formats(request)
     result = store.query(request.sparql, dataset=request.dataset, max_rows=max_rows)
@@ -150,8 +151,9 @@ def _worker_main(conn: Connection, kind: str, source: str, max_rows: int) -> Non
         try:
             conn.send(("ok", execute(store, request, max_rows)))
         except LinkedAllianceError as exc:
-            conn.send(("error", type(exc).__module__, type(exc).__qualname__, exc.message,
-                       exc.status))
+            conn.send(
+                ("error", type(exc).__module__, type(exc).__qualname__, exc.message, exc.status)
+            )
         except Exception:  # noqa: BLE001 - a bug: the parent logs it and answers 500
             conn.send(("bug", traceback.format_exc()))
 
@@ -181,8 +183,9 @@ class _Worker:
             log.error("query worker %s did not exit after SIGKILL", self.process.pid)
 
 
-def _start_worker(kind: str, source: str, max_rows: int) -> tuple[subprocess.Popen[bytes],
-                                                                   Connection]:
+def _start_worker(
+    kind: str, source: str, max_rows: int
+) -> tuple[subprocess.Popen[bytes], Connection]:
     """A fresh interpreter (not a fork: the server has threads; not multiprocessing's spawn,
     which would re-run the caller's ``__main__``) talking over a socket pair."""
     parent, child = socket.socketpair()
@@ -190,9 +193,18 @@ def _start_worker(kind: str, source: str, max_rows: int) -> tuple[subprocess.Pop
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
     process = subprocess.Popen(
-        [sys.executable, "-c", "from linkedalliance.querypool import worker_entry; "
-         "worker_entry()", str(child.fileno()), kind, source, str(max_rows)],
-        pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, env=env,
+        [
+            sys.executable,
+            "-c",
+            "from linkedalliance.querypool import worker_entry; worker_entry()",
+            str(child.fileno()),
+            kind,
+            source,
+            str(max_rows),
+        ],
+        pass_fds=(child.fileno(),),
+        stdin=subprocess.DEVNULL,
+        env=env,
     )
     child.close()
     return process, Connection(parent.detach())
@@ -331,15 +343,13 @@ class ProcessQueryRunner(QueryRunner):
         try:
             worker.conn.send(request)
             if not worker.conn.poll(max(deadline - time.monotonic(), 0)):
-                log.warning("query stopped after %s s: %.200s", self.time_limit_s,
-                            request.sparql)
+                log.warning("query stopped after %s s: %.200s", self.time_limit_s, request.sparql)
                 self._replace(worker)
                 raise QueryTimeout(self.time_limit_s)
             message = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError) as exc:
             self._replace(worker)
-            raise StoreError(f"the query worker died ({exc}); the query was not answered")\
-                from exc
+            raise StoreError(f"the query worker died ({exc}); the query was not answered") from exc
         self._release(worker)
         status = message[0]
         if status == "ok":
@@ -381,7 +391,9 @@ class RemoteQueryRunner(QueryRunner):
     def run(self, request: QueryRequest) -> Rendered:
         results, graph = _formats(request)
         result = self.store.query(
-            request.sparql, dataset=request.dataset, max_rows=self.max_rows,
+            request.sparql,
+            dataset=request.dataset,
+            max_rows=self.max_rows,
             timeout_s=self.time_limit_s,
         )
         return render_for(result, results=results, graph=graph)

@@ -59,25 +59,55 @@ class RdfFormat:
 
 
 TURTLE = RdfFormat(
-    "turtle", "text/turtle", ("ttl",), False, "turtle", ox.RdfFormat.TURTLE,
+    "turtle",
+    "text/turtle",
+    ("ttl",),
+    False,
+    "turtle",
+    ox.RdfFormat.TURTLE,
     ("application/x-turtle",),
 )
 TRIG = RdfFormat(
-    "trig", "application/trig", ("trig",), True, "trig", ox.RdfFormat.TRIG,
+    "trig",
+    "application/trig",
+    ("trig",),
+    True,
+    "trig",
+    ox.RdfFormat.TRIG,
     ("application/x-trig",),
 )
 NQUADS = RdfFormat(
-    "nquads", "application/n-quads", ("nq",), True, "nquads", ox.RdfFormat.N_QUADS,
+    "nquads",
+    "application/n-quads",
+    ("nq",),
+    True,
+    "nquads",
+    ox.RdfFormat.N_QUADS,
     ("text/x-nquads",),
 )
 NTRIPLES = RdfFormat(
-    "ntriples", "application/n-triples", ("nt",), False, "nt", ox.RdfFormat.N_TRIPLES,
+    "ntriples",
+    "application/n-triples",
+    ("nt",),
+    False,
+    "nt",
+    ox.RdfFormat.N_TRIPLES,
 )
 JSONLD = RdfFormat(
-    "jsonld", "application/ld+json", ("jsonld", "json"), True, "json-ld", ox.RdfFormat.JSON_LD,
+    "jsonld",
+    "application/ld+json",
+    ("jsonld", "json"),
+    True,
+    "json-ld",
+    ox.RdfFormat.JSON_LD,
 )
 RDFXML = RdfFormat(
-    "rdfxml", "application/rdf+xml", ("rdf", "owl", "xml"), False, "xml", ox.RdfFormat.RDF_XML,
+    "rdfxml",
+    "application/rdf+xml",
+    ("rdf", "owl", "xml"),
+    False,
+    "xml",
+    ox.RdfFormat.RDF_XML,
 )
 
 #: Every format, in the order shown to users.

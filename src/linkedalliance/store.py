@@ -180,9 +180,7 @@ class Store(ABC):
         """Number of quads."""
 
     @abstractmethod
-    def runner(
-        self, *, time_limit_s: float, max_rows: int, workers: int = 2
-    ) -> QueryRunner:
+    def runner(self, *, time_limit_s: float, max_rows: int, workers: int = 2) -> QueryRunner:
         """Something that runs queries under a time limit (see :mod:`.querypool`)."""
 
     def close(self) -> None:  # noqa: B027 - optional hook
@@ -448,8 +446,8 @@ class RemoteSparqlStore(Store):
         media, body = self._post_query(sparql, accept, dataset, timeout_s)
         results_format = ox.QueryResultsFormat.from_media_type(media)
         if results_format is not None:
-            raw: ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple] = (
-                ox.parse_query_results(body, format=results_format)
+            raw: ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple] = ox.parse_query_results(
+                body, format=results_format
             )
         else:
             rdf_format = ox.RdfFormat.from_media_type(media)
@@ -523,8 +521,10 @@ class RemoteSparqlStore(Store):
         return True
 
     def __len__(self) -> int:
-        result = self._select("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g "
-                              "{ ?s ?p ?o } } }", QueryDataset(default_graphs=()))
+        result = self._select(
+            "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }",
+            QueryDataset(default_graphs=()),
+        )
         value = result.rows[0][0]
         return int(value.value) if isinstance(value, ox.Literal) else 0
 

@@ -143,12 +143,12 @@ def _compact(iri: str, nsm: NamespaceManager) -> str:
     for prefix, ns in nsm.namespaces():
         ns_str = str(ns)
         if iri.startswith(ns_str) and (best is None or len(ns_str) > len(best[1])):
-            local = iri[len(ns_str):]
+            local = iri[len(ns_str) :]
             if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*", local) and not local.endswith("."):
                 best = (prefix, ns_str)
     if best is None:
         return f"<{iri}>"
-    return f"{best[0]}:{iri[len(best[1]):]}"
+    return f"{best[0]}:{iri[len(best[1]) :]}"
 
 
 def _compact_path(path: str, nsm: NamespaceManager) -> str:
@@ -205,7 +205,9 @@ def load_shapes(paths_or_dir: Path | str | Iterable[Path | str]) -> Graph:
         for subj, pred, obj, _g in ds.quads((None, None, None, None)):
             shapes.add((subj, pred, obj))
     if (None, RDF.type, SH.NodeShape) not in shapes and (
-        None, RDF.type, SH.PropertyShape
+        None,
+        RDF.type,
+        SH.PropertyShape,
     ) not in shapes:
         raise ShapesError(
             f"{', '.join(map(str, files))}: no sh:NodeShape or sh:PropertyShape found; "
@@ -322,4 +324,3 @@ def _path_expr(g: Graph, node: Node) -> str:
 def _default_message(component: Node | None) -> str:
     name = str(component).rsplit("#", 1)[-1] if component is not None else "constraint"
     return f"{name} not satisfied (the shape gives no sh:message)"
-

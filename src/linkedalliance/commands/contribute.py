@@ -53,15 +53,30 @@ def _contribute(
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--by", "by", required=True, help="Who contributes (name or e-mail).")
 @click.option("--message", "-m", default="", help="Why, and from which source.")
-@click.option("--project-dir", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("."), show_default=True,
-              help="Project root holding ontology/, shapes/ and output/.")
-@click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="The store's directory [default: PROJECT_DIR/data].")
-@click.option("--format", "output_format", type=click.Choice(["text", "turtle", "json"]),
-              default="text", show_default=True, help="How to print a rejection report.")
-def command(file: Path, by: str, message: str, project_dir: Path, data_dir: Path | None,
-            output_format: str) -> None:
+@click.option(
+    "--project-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="Project root holding ontology/, shapes/ and output/.",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="The store's directory [default: PROJECT_DIR/data].",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "turtle", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print a rejection report.",
+)
+def command(
+    file: Path, by: str, message: str, project_dir: Path, data_dir: Path | None, output_format: str
+) -> None:
     try:
         outcome = _contribute(file, by, message, project_dir, data_dir)
     except LinkedAllianceError as exc:
@@ -69,8 +84,10 @@ def command(file: Path, by: str, message: str, project_dir: Path, data_dir: Path
         raise SystemExit(EXIT_ERROR) from None
     if outcome.status == "already-merged":
         assert outcome.record is not None
-        click.echo(f"already merged as contribution {outcome.record.number} "
-                   f"(same content, sha256 {outcome.record.sha256[:12]}…); nothing changed")
+        click.echo(
+            f"already merged as contribution {outcome.record.number} "
+            f"(same content, sha256 {outcome.record.sha256[:12]}…); nothing changed"
+        )
         raise SystemExit(EXIT_MERGED)
     if outcome.status == "rejected":
         assert outcome.checked is not None
@@ -90,6 +107,7 @@ def command(file: Path, by: str, message: str, project_dir: Path, data_dir: Path
     if warnings:
         click.echo(outcome.checked.report.text(), err=True)
     record = outcome.record
-    click.echo(f"merged as contribution {record.number}: {record.triples} triples in "
-               f"<{record.graph}>")
+    click.echo(
+        f"merged as contribution {record.number}: {record.triples} triples in <{record.graph}>"
+    )
     raise SystemExit(EXIT_MERGED)

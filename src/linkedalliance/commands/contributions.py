@@ -13,18 +13,27 @@ import click
 from ..contrib import Contributions, open_service
 from ..errors import LinkedAllianceError
 
-_project = click.option("--project-dir", type=click.Path(path_type=Path, file_okay=False),
-                        default=Path("."), show_default=True,
-                        help="Project root holding ontology/, shapes/ and output/.")
-_data = click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False),
-                     default=None, help="The store's directory [default: PROJECT_DIR/data].")
+_project = click.option(
+    "--project-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="Project root holding ontology/, shapes/ and output/.",
+)
+_data = click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="The store's directory [default: PROJECT_DIR/data].",
+)
 
 
 T = TypeVar("T")
 
 
-def _with_service(project_dir: Path, data_dir: Path | None,
-                  action: Callable[[Contributions], T]) -> T:
+def _with_service(
+    project_dir: Path, data_dir: Path | None, action: Callable[[Contributions], T]
+) -> T:
     """Open the store, run ``action``, release the store (an open on-disk store is locked);
     library errors exit with status 2."""
     try:
@@ -68,8 +77,9 @@ def list_command(project_dir: Path, data_dir: Path | None, as_json: bool) -> Non
         return
     for r in records:
         state = f"reverted {r.reverted_at}" if r.reverted else "merged"
-        click.echo(f"{r.number:>4}  {r.created}  {r.triples:>6} triples  {state:<30}  "
-                   f"{r.by}: {r.message}")
+        click.echo(
+            f"{r.number:>4}  {r.created}  {r.triples:>6} triples  {state:<30}  {r.by}: {r.message}"
+        )
 
 
 @command.command("show")
@@ -92,9 +102,11 @@ def show_command(number: int, project_dir: Path, data_dir: Path | None) -> None:
 @click.option("--message", "-m", default="", help="Why.")
 @_project
 @_data
-def revert_command(number: int, by: str, message: str, project_dir: Path,
-                   data_dir: Path | None) -> None:
+def revert_command(
+    number: int, by: str, message: str, project_dir: Path, data_dir: Path | None
+) -> None:
     """Remove contribution NUMBER's graph and record the revert (the number is not reused)."""
-    record = _with_service(project_dir, data_dir,
-                           lambda s: s.revert(number, by=by, message=message))
+    record = _with_service(
+        project_dir, data_dir, lambda s: s.revert(number, by=by, message=message)
+    )
     click.echo(f"reverted contribution {record.number} (<{record.graph}> removed)")

@@ -22,17 +22,29 @@ _FORMATS = {"trig": "trig", "turtle": "turtle", "ttl": "turtle", "nquads": "nqua
 @click.option("--publisher", default=None, help="Who published the article (e.g. Politico).")
 @click.option("--doc-id", default=None, help="Document id (default: the file name stem).")
 @click.option(
-    "--entities", "entities", multiple=True, type=click.Path(path_type=Path),
+    "--entities",
+    "entities",
+    multiple=True,
+    type=click.Path(path_type=Path),
     help="Turtle file(s) of known entities for the gazetteer (default: seeds/entities.ttl "
     "when it exists).",
 )
-@click.option("--format", "fmt", default="trig", show_default=True,
-              help="trig, turtle or nquads.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Write here instead of standard output.")
+@click.option("--format", "fmt", default="trig", show_default=True, help="trig, turtle or nquads.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write here instead of standard output.",
+)
 def command(
-    article: Path, published: str, publisher: str | None, doc_id: str | None,
-    entities: tuple[Path, ...], fmt: str, output: Path | None,
+    article: Path,
+    published: str,
+    publisher: str | None,
+    doc_id: str | None,
+    entities: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
 ) -> None:
     """Propose candidate facts for ARTICLE (plain text), each with its quote, offsets and
     confidence, in the named graph graph/candidates/<doc-id>."""
@@ -53,7 +65,8 @@ def command(
         out = serialise(ds, _FORMATS[fmt])
     if output is not None:
         output.write_text(out, encoding="utf-8")
-        click.echo(f"{len(ex.facts)} candidate facts, {len(ex.mentions)} mentions -> {output}",
-                   err=True)
+        click.echo(
+            f"{len(ex.facts)} candidate facts, {len(ex.mentions)} mentions -> {output}", err=True
+        )
     else:
         click.echo(out, nl=False)

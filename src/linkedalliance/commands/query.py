@@ -47,24 +47,38 @@ def _is_store(path: Path) -> bool:
 @click.command("query")
 @click.argument("sparql", required=False)
 @click.option(
-    "-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    "-f",
+    "--file",
+    "query_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Read the query from this file (e.g. queries/cq01.rq) instead of the argument.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(FORMAT_NAMES), default="table", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(FORMAT_NAMES),
+    default="table",
+    show_default=True,
     help="table/json/xml/csv/tsv for SELECT and ASK; turtle/jsonld/ntriples (or table) "
     "for CONSTRUCT and DESCRIBE.",
 )
 @click.option(
-    "--data", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+    "--data",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
     help="RDF file to query (default: <output-dir>/linkedalliance.nq).",
 )
 @click.option(
-    "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-    show_default=True, help="Build output directory holding linkedalliance.nq.",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Build output directory holding linkedalliance.nq.",
 )
 @click.option(
-    "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="On-disk store directory (default: ./data when it exists, i.e. the graph with "
     "merged contributions; else the built dataset file).",
 )
@@ -95,8 +109,7 @@ def command(
     text = read_query_file(query_file) if query_file is not None else str(sparql)
     if not text.strip():
         raise QueryError("the query is empty")
-    store = open_query_store(data=data, data_dir=data_dir, endpoint=endpoint,
-                             output_dir=output_dir)
+    store = open_query_store(data=data, data_dir=data_dir, endpoint=endpoint, output_dir=output_dir)
     try:
         result = run_query(store, text, max_rows=max_rows)
     finally:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import click
+from starlette.applications import Starlette
 
 from ..contrib.http import TOKEN_ENV
 from ..errors import BuildError
@@ -17,8 +18,9 @@ from ..store import OxigraphStore, open_store
 DATASET = "linkedalliance.nq"
 
 
-def load_store(settings: Settings, *, project_dir: Path, build_if_missing: bool,
-               echo: bool = True) -> OxigraphStore:
+def load_store(
+    settings: Settings, *, project_dir: Path, build_if_missing: bool, echo: bool = True
+) -> OxigraphStore:
     """Open the store the settings describe, building ``output/`` first when it is missing.
 
     With a ``data_dir`` the store is on disk and created from the built dataset on first
@@ -60,8 +62,9 @@ def resolve_settings(
     token = token or os.environ.get(TOKEN_ENV) or None
     changes["write_token"] = token
     default_store = project_dir / DEFAULT_DATA_DIR
-    if settings.data_dir is None and (token or (default_store.is_dir() and any(
-            default_store.iterdir()))):
+    if settings.data_dir is None and (
+        token or (default_store.is_dir() and any(default_store.iterdir()))
+    ):
         changes["data_dir"] = str(default_store)
     return replace(settings, **changes)  # type: ignore[arg-type]
 
@@ -74,29 +77,62 @@ def _show_settings(ctx: click.Context, _: click.Parameter, value: bool) -> None:
 
 @click.command("serve")
 @click.option(
-    "--setting", "settings_pairs", type=(str, str), multiple=True, metavar="NAME VALUE",
+    "--setting",
+    "settings_pairs",
+    type=(str, str),
+    multiple=True,
+    metavar="NAME VALUE",
     help="Set a server setting (repeatable); see --help-settings.",
 )
-@click.option("--help-settings", is_flag=True, expose_value=False, is_eager=True,
-              callback=_show_settings, help="List the settings with defaults and exit.")
 @click.option(
-    "--project-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-    show_default=True, help="Project root used when output/ must be built first.",
+    "--help-settings",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_settings,
+    help="List the settings with defaults and exit.",
 )
-@click.option("--host", default=None, help="Address to bind (default 127.0.0.1; same as --setting host).")
-@click.option("-p", "--port", type=int, default=None, help="Port (default 8000; same as --setting port).")
 @click.option(
-    "--token-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+    "--project-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Project root used when output/ must be built first.",
+)
+@click.option(
+    "--host", default=None, help="Address to bind (default 127.0.0.1; same as --setting host)."
+)
+@click.option(
+    "-p", "--port", type=int, default=None, help="Port (default 8000; same as --setting port)."
+)
+@click.option(
+    "--token-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
     help=f"File holding the bearer token that allows POST /contributions (or set {TOKEN_ENV}); "
     "without a token, writes are off.",
 )
 @click.option("--no-build", is_flag=True, help="Fail instead of building when output/ is missing.")
-@click.option("--get", "get_path", metavar="PATH",
-              help="Request PATH in process (no port), print the body and exit.")
-@click.option("-H", "--header", "headers", multiple=True, metavar="'NAME: VALUE'",
-              help="Request header for --get (repeatable), e.g. -H 'Accept: text/turtle'.")
-@click.option("--headers", "show_headers", is_flag=True,
-              help="With --get, print the status line and response headers first.")
+@click.option(
+    "--get",
+    "get_path",
+    metavar="PATH",
+    help="Request PATH in process (no port), print the body and exit.",
+)
+@click.option(
+    "-H",
+    "--header",
+    "headers",
+    multiple=True,
+    metavar="'NAME: VALUE'",
+    help="Request header for --get (repeatable), e.g. -H 'Accept: text/turtle'.",
+)
+@click.option(
+    "--headers",
+    "show_headers",
+    is_flag=True,
+    help="With --get, print the status line and response headers first.",
+)
 def command(
     settings_pairs: tuple[tuple[str, str], ...],
     project_dir: Path,
@@ -138,12 +174,14 @@ def command(
 
     app.state.la.runner.start()  # load the query workers while uvicorn starts
 
-    click.echo(f"serving {len(store)} quads on http://{settings.host}:{settings.port}/ "
-               f"(SPARQL: /sparql)", err=True)
+    click.echo(
+        f"serving {len(store)} quads on http://{settings.host}:{settings.port}/ (SPARQL: /sparql)",
+        err=True,
+    )
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
 
 
-def get(app: object, path: str, headers: tuple[str, ...], *, show_headers: bool) -> int:
+def get(app: Starlette, path: str, headers: tuple[str, ...], *, show_headers: bool) -> int:
     """Answer one request in process and print it; returns the exit status."""
     import warnings
 
@@ -157,8 +195,11 @@ def get(app: object, path: str, headers: tuple[str, ...], *, show_headers: bool)
         if not sep:
             raise click.BadParameter(f"{header!r} is not 'Name: value'", param_hint="-H")
         request_headers[name.strip()] = value.strip()
-    with TestClient(app, base_url="http://127.0.0.1",  # type: ignore[arg-type]
-                    raise_server_exceptions=False) as client:
+    with TestClient(
+        app,
+        base_url="http://127.0.0.1",
+        raise_server_exceptions=False,
+    ) as client:
         response = client.get(path, headers=request_headers)
     if show_headers:
         click.echo(f"HTTP/1.1 {response.status_code} {response.reason_phrase}")
@@ -167,5 +208,6 @@ def get(app: object, path: str, headers: tuple[str, ...], *, show_headers: bool)
         click.echo("")
     sys.stdout.flush()
     sys.stdout.buffer.write(response.content) if hasattr(sys.stdout, "buffer") else click.echo(
-        response.text, nl=False)
+        response.text, nl=False
+    )
     return 0 if 200 <= response.status_code < 300 else 1

@@ -20,8 +20,9 @@ SHAPES_DIR = Path("shapes")
 
 _HELP = f"""Validate the RDF file FILE against the SHACL shapes and the ontology.
 
-FILE may be {", ".join(f.name + " (" + ", ".join("." + e for e in f.extensions) + ")"
-                       for f in FORMATS)}; named graphs are merged before validation.
+FILE may be {
+    ", ".join(f.name + " (" + ", ".join("." + e for e in f.extensions) + ")" for f in FORMATS)
+}; named graphs are merged before validation.
 The ontology ({ONTOLOGY_PATH}) and the shapes ({SHAPES_DIR}/*.ttl) are looked up under
 the project directory (default: the current directory). Warnings are reported but do
 not make the data non-conformant.
@@ -60,9 +61,7 @@ def _render(report: ValidationReport, fmt: str) -> str:
 
 def _load_ontology(path: Path) -> Graph:
     if not path.is_file():
-        _fail(
-            f"{path}: ontology not found; run from the project root or pass --project-dir"
-        )
+        _fail(f"{path}: ontology not found; run from the project root or pass --project-dir")
     ontology = Graph()
     for s, p, o, _g in parse_file(path).quads((None, None, None, None)):
         ontology.add((s, p, o))
@@ -84,8 +83,7 @@ def _load_ontology(path: Path) -> Graph:
     type=click.Choice(["text", "turtle", "json"]),
     default="text",
     show_default=True,
-    help="How to print the report: readable text, the W3C SHACL report graph in "
-    "Turtle, or JSON.",
+    help="How to print the report: readable text, the W3C SHACL report graph in Turtle, or JSON.",
 )
 @click.option(
     "--project-dir",
@@ -135,8 +133,12 @@ def command(
         from ..contrib.checkfile import validate_against_graph
 
         code = validate_against_graph(
-            file, project_dir=project_dir, data_dir=data_dir, shapes_path=shapes_path,
-            scope=scope, required=against_graph is True,
+            file,
+            project_dir=project_dir,
+            data_dir=data_dir,
+            shapes_path=shapes_path,
+            scope=scope,
+            required=against_graph is True,
         )
         if code is not None:
             report, notes = code

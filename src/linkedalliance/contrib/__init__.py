@@ -40,7 +40,11 @@ __all__ = [
 
 
 def make_context(
-    store: Store, *, project_dir: Path, texts_dir: Path, scheme: IriScheme | None = None,
+    store: Store,
+    *,
+    project_dir: Path,
+    texts_dir: Path,
+    scheme: IriScheme | None = None,
     shapes_dir: Path | None = None,
 ) -> GraphContext:
     """Everything validation needs: the ontology (from the store's ontology graph, else from
@@ -69,7 +73,10 @@ TEXTS_DIR = Path("output") / "texts"
 
 
 def open_service(
-    *, project_dir: Path, data_dir: Path | None = None, output_dir: Path | None = None,
+    *,
+    project_dir: Path,
+    data_dir: Path | None = None,
+    output_dir: Path | None = None,
     scheme: IriScheme | None = None,
 ) -> Contributions:
     """The contribution service over the on-disk store of a project (created on first use from
@@ -77,14 +84,18 @@ def open_service(
     output = output_dir if output_dir is not None else project_dir / "output"
     store = open_data_store(
         data_dir if data_dir is not None else project_dir / DATA_DIR,
-        output / "linkedalliance.nq", scheme=scheme or IriScheme(),
+        output / "linkedalliance.nq",
+        scheme=scheme or IriScheme(),
     )
     ctx = make_context(store, project_dir=project_dir, texts_dir=output / "texts", scheme=scheme)
     return Contributions(store, ctx)
 
 
 def open_readonly_context(
-    *, project_dir: Path, data_dir: Path | None = None, output_dir: Path | None = None,
+    *,
+    project_dir: Path,
+    data_dir: Path | None = None,
+    output_dir: Path | None = None,
     scheme: IriScheme | None = None,
 ) -> GraphContext | None:
     """A validation context over the project's graph without writing anything: the on-disk

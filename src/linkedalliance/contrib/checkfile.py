@@ -15,8 +15,13 @@ from .parse import parse_contribution
 
 
 def validate_against_graph(
-    file: Path, *, project_dir: Path, data_dir: Path | None, shapes_path: Path | None,
-    scope: str, required: bool,
+    file: Path,
+    *,
+    project_dir: Path,
+    data_dir: Path | None,
+    shapes_path: Path | None,
+    scope: str,
+    required: bool,
 ) -> tuple[ValidationReport, tuple[str, ...]] | None:
     """The report of ``file`` checked against the project's graph; ``None`` when there is no
     graph and ``required`` is false (the caller then validates the file on its own). Errors
@@ -28,7 +33,8 @@ def validate_against_graph(
                 raise LinkedAllianceError(
                     f"no graph to validate against: neither {project_dir / 'data'} nor "
                     f"{project_dir / 'output' / 'linkedalliance.nq'} exists; run "
-                    "`linkedalliance build` or use --standalone")
+                    "`linkedalliance build` or use --standalone"
+                )
             return None
         if shapes_path is not None:
             from dataclasses import replace
@@ -41,7 +47,8 @@ def validate_against_graph(
             raise LinkedAllianceError(f"{file}: file not found")
         parsed = parse_contribution(file.read_bytes(), fmt, str(file), scheme=ctx.scheme)
         checked = check_contribution(
-            parsed, ctx, scope="full" if scope == "full" else "neighbourhood")
+            parsed, ctx, scope="full" if scope == "full" else "neighbourhood"
+        )
     except LinkedAllianceError as exc:
         click.echo(f"error: {exc.message}", err=True)
         raise SystemExit(2) from None

@@ -62,8 +62,12 @@ def _service(app: AppState) -> _Service:
         return cached
     settings = app.settings
     project = Path(settings.project_dir)
-    ctx = make_context(app.store, project_dir=project,
-                       texts_dir=Path(settings.output_dir) / "texts", scheme=settings.scheme)
+    ctx = make_context(
+        app.store,
+        project_dir=project,
+        texts_dir=Path(settings.output_dir) / "texts",
+        scheme=settings.scheme,
+    )
     token = settings.write_token or os.environ.get(TOKEN_ENV) or None
     max_bytes = int(os.environ.get(MAX_BYTES_ENV) or settings.max_contribution_bytes)
     service = _Service(Contributions(app.store, ctx), token, max_bytes)
@@ -72,8 +76,7 @@ def _service(app: AppState) -> _Service:
 
 
 def _error(status: int, message: str, **extra: object) -> JSONResponse:
-    body: dict[str, object] = {"ok": False, "status": status, "error": message,
-                               "errors": [message]}
+    body: dict[str, object] = {"ok": False, "status": status, "error": message, "errors": [message]}
     body.update(extra)
     headers = {"WWW-Authenticate": 'Bearer realm="linkedalliance"'} if status == 401 else None
     return JSONResponse(body, status_code=status, headers=headers)
@@ -83,7 +86,9 @@ def _authorise(request: Request, service: _Service) -> None:
     if service.token is None:
         raise WriteRefused(
             "writes are off on this server: no write token is configured (start it with "
-            f"--token-file or {TOKEN_ENV})", 403)
+            f"--token-file or {TOKEN_ENV})",
+            403,
+        )
     header = request.headers.get("authorization", "")
     scheme, _, given = header.partition(" ")
     if scheme.lower() != "bearer" or not given.strip():
@@ -117,14 +122,19 @@ async def post_contribution(request: Request) -> Response:
         except UnsupportedFormat:
             fmt = None
         if fmt is None or fmt.name not in CONTRIBUTION_FORMATS:
-            return _error(415, f"unsupported media type {media.split(';')[0].strip()!r}: send "
-                          "text/turtle, application/trig or application/ld+json")
+            return _error(
+                415,
+                f"unsupported media type {media.split(';')[0].strip()!r}: send "
+                "text/turtle, application/trig or application/ld+json",
+            )
         body = await _read_body(request, service.max_bytes)
         by = request.headers.get("x-contributor", "").strip() or "anonymous (HTTP)"
         message = request.query_params.get("message", "")
         outcome = await anyio.to_thread.run_sync(
-            lambda: service.contributions.contribute(body, fmt, "request body", by=by,
-                                                     message=message))
+            lambda: service.contributions.contribute(
+                body, fmt, "request body", by=by, message=message
+            )
+        )
     except WriteRefused as exc:
         return _error(exc.status, exc.message)
     except ContributionTooLarge as exc:
@@ -136,20 +146,29 @@ async def post_contribution(request: Request) -> Response:
     if outcome.status == "rejected":
         assert outcome.checked is not None
         report = outcome.checked.report
-        if negotiate(request.headers.get("accept"),
-                     ["application/json", "text/turtle"]) == "text/turtle":
-            return Response(report.to_turtle(), status_code=422,
-                            media_type="text/turtle; charset=utf-8")
+        if (
+            negotiate(request.headers.get("accept"), ["application/json", "text/turtle"])
+            == "text/turtle"
+        ):
+            return Response(
+                report.to_turtle(), status_code=422, media_type="text/turtle; charset=utf-8"
+            )
         return Response(report.to_json(), status_code=422, media_type="application/json")
     record = outcome.record
     assert record is not None
     payload: dict[str, object] = {
-        "ok": True, "status": outcome.status, "contribution": record.number, "iri": record.iri,
-        "graph": record.graph, "triples": record.triples, "href": f"/contributions/{record.number}",
+        "ok": True,
+        "status": outcome.status,
+        "contribution": record.number,
+        "iri": record.iri,
+        "graph": record.graph,
+        "triples": record.triples,
+        "href": f"/contributions/{record.number}",
     }
     if outcome.checked is not None:
-        payload["warnings"] = [r.message for r in outcome.checked.report.results
-                               if r.severity != "Violation"]
+        payload["warnings"] = [
+            r.message for r in outcome.checked.report.results if r.severity != "Violation"
+        ]
         payload["notes"] = list(outcome.checked.notes)
     status = 201 if outcome.status == "merged" else 200
     return JSONResponse(payload, status_code=status, headers={"Location": record.iri})
@@ -165,12 +184,12 @@ async def get_contribution(request: Request) -> Response:
     service = _service(state(request))
     number = int(request.path_params["n"])
     try:
-        record, triples = await anyio.to_thread.run_sync(
-            lambda: service.contributions.show(number))
+        record, triples = await anyio.to_thread.run_sync(lambda: service.contributions.show(number))
     except ContributionNotFound as exc:
         return _error(404, exc.message)
-    wanted = negotiate(request.headers.get("accept"),
-                       ["application/json", "application/n-triples", "text/turtle"])
+    wanted = negotiate(
+        request.headers.get("accept"), ["application/json", "application/n-triples", "text/turtle"]
+    )
     if wanted in ("application/n-triples", "text/turtle"):
         # N-Triples is valid Turtle
         return Response("".join(f"{t} .\n" for t in triples), media_type=f"{wanted}; charset=utf-8")
@@ -184,4 +203,3 @@ routes = [
     Route("/contributions", list_contributions, methods=["GET", "HEAD"]),
     Route("/contributions/{n:int}", get_contribution, methods=["GET", "HEAD"]),
 ]
-

@@ -56,26 +56,50 @@ Scope = TypingLiteral["neighbourhood", "full"]
 
 #: Predicates a contribution may not use: they change the vocabulary, fetch or merge things.
 _SCHEMA_PREDICATES = {
-    RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, RDFS.isDefinedBy,
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    RDFS.domain,
+    RDFS.range,
+    RDFS.isDefinedBy,
 }
 _ALLOWED_OWL_PREDICATES: set[Node] = set()
 _SCHEMA_TYPES = {
-    OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
-    RDF.Property, OWL.Ontology, OWL.Restriction, OWL.FunctionalProperty,
-    OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.InverseFunctionalProperty,
+    OWL.Class,
+    RDFS.Class,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    OWL.AnnotationProperty,
+    RDF.Property,
+    OWL.Ontology,
+    OWL.Restriction,
+    OWL.FunctionalProperty,
+    OWL.TransitiveProperty,
+    OWL.SymmetricProperty,
+    OWL.InverseFunctionalProperty,
 }
 #: Properties whose new values on an existing node change the verdict on nodes pointing at it
 #: (value types; the second step of a property chain; the second hop of a SPARQL constraint).
-_PULL_IN_PREDICATES = {RDF.type, OA.hasSource, LA.post, LA.signingDate, URIRef(
-    "http://www.w3.org/ns/org#organization")}
+_PULL_IN_PREDICATES = {
+    RDF.type,
+    OA.hasSource,
+    LA.post,
+    LA.signingDate,
+    URIRef("http://www.w3.org/ns/org#organization"),
+}
 #: Statements on an existing fact that need no new evidence.
-_EDITORIAL = {RDFS.label, RDFS.comment, URIRef("http://www.w3.org/2004/02/skos/core#altLabel"),
-              LA.evidence}
+_EDITORIAL = {
+    RDFS.label,
+    RDFS.comment,
+    URIRef("http://www.w3.org/2004/02/skos/core#altLabel"),
+    LA.evidence,
+}
 #: The properties that identify a fact of a class: another node of the class with the same
 #: values is the same fact (events and statements share participants without being the same).
 _IDENTIFYING: dict[Node, tuple[Node, ...]] = {
-    LA.Membership: (URIRef("http://www.w3.org/ns/org#member"),
-                    URIRef("http://www.w3.org/ns/org#organization")),
+    LA.Membership: (
+        URIRef("http://www.w3.org/ns/org#member"),
+        URIRef("http://www.w3.org/ns/org#organization"),
+    ),
     LA.Tenure: (LA.holder, LA.post),
     LA.Ratification: (LA.ratifiedAgreement, LA.ratifiedBy),
 }
@@ -131,18 +155,25 @@ class _Problems:
     items: list[ValidationResult] = field(default_factory=list)
 
     def add(
-        self, check: str, node: Node, path: Node | None, message: str,
-        value: Node | None = None, severity: str = "Violation",
+        self,
+        check: str,
+        node: Node,
+        path: Node | None,
+        message: str,
+        value: Node | None = None,
+        severity: str = "Violation",
     ) -> None:
-        self.items.append(ValidationResult(
-            focus_node=str(node) if not isinstance(node, BNode) else f"_:{node}",
-            path=str(path) if path is not None else None,
-            severity=severity,
-            message=message,
-            source_shape=str(LASH[f"Contribution-{check}"]),
-            value=value.n3() if value is not None else None,
-            constraint_component=None,
-        ))
+        self.items.append(
+            ValidationResult(
+                focus_node=str(node) if not isinstance(node, BNode) else f"_:{node}",
+                path=str(path) if path is not None else None,
+                severity=severity,
+                message=message,
+                source_shape=str(LASH[f"Contribution-{check}"]),
+                value=value.n3() if value is not None else None,
+                constraint_component=None,
+            )
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -206,7 +237,7 @@ class _Graph:
     def slugs(self) -> list[str]:
         prefix = f"{self.ctx.scheme.base}id/"
         found = {
-            q.subject.value[len(prefix):]
+            q.subject.value[len(prefix) :]
             for q in self.ctx.store.quads(predicate=ox.NamedNode(str(RDF.type)))
             if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(prefix)
         }
@@ -249,27 +280,57 @@ def _contribution_rules(  # noqa: C901
     reported: set[tuple[str, str]] = set()
     for s, p, o in sorted(triples):
         if p == OWL.imports:
-            problems.add("imports", s, p, "owl:imports is refused: a contribution is never "
-                         "fetched or followed, and nothing it names is loaded; remove the "
-                         "triple and put the facts themselves in the contribution.", o)
+            problems.add(
+                "imports",
+                s,
+                p,
+                "owl:imports is refused: a contribution is never "
+                "fetched or followed, and nothing it names is loaded; remove the "
+                "triple and put the facts themselves in the contribution.",
+                o,
+            )
             continue
-        if p in _SCHEMA_PREDICATES or (str(p).startswith(str(OWL)) and p not in
-                                        _ALLOWED_OWL_PREDICATES):
-            problems.add("vocabulary", s, p, "Contributions add facts, not vocabulary: "
-                         "class and property axioms (rdfs:subClassOf, owl:*, ...) and "
-                         "owl:sameAs are refused; propose ontology changes in an issue.", o)
+        if p in _SCHEMA_PREDICATES or (
+            str(p).startswith(str(OWL)) and p not in _ALLOWED_OWL_PREDICATES
+        ):
+            problems.add(
+                "vocabulary",
+                s,
+                p,
+                "Contributions add facts, not vocabulary: "
+                "class and property axioms (rdfs:subClassOf, owl:*, ...) and "
+                "owl:sameAs are refused; propose ontology changes in an issue.",
+                o,
+            )
             continue
         if str(p).startswith(str(SH)) or (p == RDF.type and str(o).startswith(str(SH))):
-            problems.add("shapes", s, p, "Contributions cannot carry SHACL shapes or "
-                         "reports; remove the sh: triples.", o)
+            problems.add(
+                "shapes",
+                s,
+                p,
+                "Contributions cannot carry SHACL shapes or reports; remove the sh: triples.",
+                o,
+            )
             continue
         if p == RDF.type and o in _SCHEMA_TYPES:
-            problems.add("vocabulary", s, p, "Contributions cannot declare classes or "
-                         "properties; use the terms of the ontology.", o)
+            problems.add(
+                "vocabulary",
+                s,
+                p,
+                "Contributions cannot declare classes or "
+                "properties; use the terms of the ontology.",
+                o,
+            )
             continue
         if isinstance(s, URIRef) and (str(s).startswith(la_ns) or s == ONTOLOGY_IRI):
-            problems.add("vocabulary", s, p, "Contributions cannot describe ontology terms; "
-                         "statements about la: terms belong in the ontology.", o)
+            problems.add(
+                "vocabulary",
+                s,
+                p,
+                "Contributions cannot describe ontology terms; "
+                "statements about la: terms belong in the ontology.",
+                o,
+            )
             continue
         for pos, term in (("subject", s), ("predicate", p), ("object", o)):
             if isinstance(term, Literal) and term.datatype is not None:
@@ -282,49 +343,75 @@ def _contribution_rules(  # noqa: C901
                 continue
             if _looks_like_ours(iri, scheme):
                 reported.add(key)
-                problems.add("lookalike-iri", s, p if pos != "subject" else None,
-                             f"<{iri}> looks like a linkedalliance IRI but is not under "
-                             f"{scheme.base}: write our IRIs exactly (https, host, path), "
-                             f"e.g. <{scheme.base}id/...>.", term)
+                problems.add(
+                    "lookalike-iri",
+                    s,
+                    p if pos != "subject" else None,
+                    f"<{iri}> looks like a linkedalliance IRI but is not under "
+                    f"{scheme.base}: write our IRIs exactly (https, host, path), "
+                    f"e.g. <{scheme.base}id/...>.",
+                    term,
+                )
                 continue
             if not scheme.is_ours(iri):
                 continue
             if iri.startswith(la_ns):
                 if term not in ctx.vocabulary:
                     reported.add(key)
-                    local = iri[len(la_ns):]
+                    local = iri[len(la_ns) :]
                     close = difflib.get_close_matches(
-                        local, [str(v)[len(la_ns):] for v in ctx.vocabulary
-                                if str(v).startswith(la_ns)], n=1)
+                        local,
+                        [str(v)[len(la_ns) :] for v in ctx.vocabulary if str(v).startswith(la_ns)],
+                        n=1,
+                    )
                     hint = f"; did you mean la:{close[0]}?" if close else ""
-                    problems.add("unknown-term", s, p if pos != "subject" else None,
-                                 f"la:{local} is not a term of the ontology{hint}", term)
+                    problems.add(
+                        "unknown-term",
+                        s,
+                        p if pos != "subject" else None,
+                        f"la:{local} is not a term of the ontology{hint}",
+                        term,
+                    )
                 continue
-            rest = iri[len(scheme.base):]
+            rest = iri[len(scheme.base) :]
             area = rest.split("/", 1)[0]
             if area == "id":
                 slug = scheme.entity_slug(iri) or ""
                 if not is_slug(slug):
                     reported.add(key)
-                    problems.add("bad-slug", s, p if pos != "subject" else None,
-                                 f"<{iri}> is not a well-formed entity IRI: slugs are "
-                                 f"lower-case ASCII words joined by '-', e.g. "
-                                 f"id:{slugify(slug) or 'belarus'}.", term)
+                    problems.add(
+                        "bad-slug",
+                        s,
+                        p if pos != "subject" else None,
+                        f"<{iri}> is not a well-formed entity IRI: slugs are "
+                        f"lower-case ASCII words joined by '-', e.g. "
+                        f"id:{slugify(slug) or 'belarus'}.",
+                        term,
+                    )
             elif area == "doc":
                 doc_id = rest[4:].split("#", 1)[0]
                 if not _DOC_ID.match(doc_id):
                     reported.add(key)
-                    problems.add("bad-iri", s, p if pos != "subject" else None,
-                                 f"<{iri}> is not a well-formed document IRI "
-                                 f"({scheme.base}doc/<id>).", term)
+                    problems.add(
+                        "bad-iri",
+                        s,
+                        p if pos != "subject" else None,
+                        f"<{iri}> is not a well-formed document IRI ({scheme.base}doc/<id>).",
+                        term,
+                    )
             elif area == ".well-known" and rest.startswith(".well-known/genid/"):
                 continue
             elif term != ONTOLOGY_IRI:
                 reported.add(key)
-                problems.add("reserved-iri", s, p if pos != "subject" else None,
-                             f"<{iri}> is in a part of {scheme.base} a contribution cannot "
-                             "write to (graphs, contributions, the dataset): describe "
-                             "entities under id/ and documents under doc/.", term)
+                problems.add(
+                    "reserved-iri",
+                    s,
+                    p if pos != "subject" else None,
+                    f"<{iri}> is in a part of {scheme.base} a contribution cannot "
+                    "write to (graphs, contributions, the dataset): describe "
+                    "entities under id/ and documents under doc/.",
+                    term,
+                )
 
 
 # ---------------------------------------------------------------------------
@@ -334,7 +421,7 @@ def _contribution_rules(  # noqa: C901
 def _doc_id(iri: Node, scheme: IriScheme) -> str | None:
     prefix = f"{scheme.base}doc/"
     if isinstance(iri, URIRef) and str(iri).startswith(prefix):
-        doc_id = str(iri)[len(prefix):]
+        doc_id = str(iri)[len(prefix) :]
         if _DOC_ID.match(doc_id):
             return doc_id
     return None
@@ -364,14 +451,18 @@ def _expand_evidence(g: Graph, ctx: GraphContext, problems: _Problems) -> None: 
     """Turn ``la:quote``/``prov:wasDerivedFrom`` and contributed evidence into build evidence."""
     scheme = ctx.scheme
     for s, _, quote in sorted(g.triples((None, LA.quote, None))):
-        docs = sorted((d for d in g.objects(s, PROV.wasDerivedFrom) if _doc_id(d, scheme)),
-                      key=str)
+        docs = sorted((d for d in g.objects(s, PROV.wasDerivedFrom) if _doc_id(d, scheme)), key=str)
         if not docs:
-            problems.add("quote-source", s, LA.quote,
-                         "la:quote needs the document it is taken from: add "
-                         "prov:wasDerivedFrom <https://w3id.org/linkedalliance/doc/<id>> "
-                         "(a document the graph holds), or use la:evidence with "
-                         "oa:hasSource.", quote)
+            problems.add(
+                "quote-source",
+                s,
+                LA.quote,
+                "la:quote needs the document it is taken from: add "
+                "prov:wasDerivedFrom <https://w3id.org/linkedalliance/doc/<id>> "
+                "(a document the graph holds), or use la:evidence with "
+                "oa:hasSource.",
+                quote,
+            )
             continue
         placed = False
         for doc in docs:
@@ -379,19 +470,28 @@ def _expand_evidence(g: Graph, ctx: GraphContext, problems: _Problems) -> None: 
             assert doc_id is not None
             document = _document(doc_id, ctx)
             if document is None:
-                problems.add("quote-source", s, PROV.wasDerivedFrom,
-                             f"The graph holds no text for <{doc}>, so the quote cannot be "
-                             "checked: cite a document of the graph, or give la:evidence "
-                             "with an oa:TextPositionSelector on a new la:SourceDocument.", doc)
+                problems.add(
+                    "quote-source",
+                    s,
+                    PROV.wasDerivedFrom,
+                    f"The graph holds no text for <{doc}>, so the quote cannot be "
+                    "checked: cite a document of the graph, or give la:evidence "
+                    "with an oa:TextPositionSelector on a new la:SourceDocument.",
+                    doc,
+                )
                 placed = True
                 continue
             try:
                 span = locate_quote(document, str(quote), source="contribution")
             except QuoteNotFound as exc:
-                problems.add("quote", s, LA.quote,
-                             f"{exc.message.removeprefix('contribution: ')}: copy the words "
-                             "exactly as the document has them (quotes, dashes, spaces).",
-                             quote)
+                problems.add(
+                    "quote",
+                    s,
+                    LA.quote,
+                    f"{exc.message.removeprefix('contribution: ')}: copy the words "
+                    "exactly as the document has them (quotes, dashes, spaces).",
+                    quote,
+                )
                 placed = True
                 continue
             evidence = add_evidence_node(g, scheme, document, span)
@@ -417,20 +517,32 @@ def _expand_evidence(g: Graph, ctx: GraphContext, problems: _Problems) -> None: 
         doc_id = _doc_id(source, scheme)
         document = _document(doc_id, ctx) if doc_id else None
         if exact is None:
-            problems.add("evidence", ev, OA.hasSelector,
-                         "Evidence needs an oa:TextQuoteSelector with oa:exact: the words of "
-                         "the source that support the fact.")
+            problems.add(
+                "evidence",
+                ev,
+                OA.hasSelector,
+                "Evidence needs an oa:TextQuoteSelector with oa:exact: the words of "
+                "the source that support the fact.",
+            )
             continue
         if document is None:
             if start is None or end is None:
-                problems.add("evidence", ev, OA.hasSelector,
-                             f"The graph holds no text for <{source}>, so this evidence needs "
-                             "an oa:TextPositionSelector with oa:start and oa:end (code points "
-                             "of the NFC text, 0-based, end-exclusive).")
+                problems.add(
+                    "evidence",
+                    ev,
+                    OA.hasSelector,
+                    f"The graph holds no text for <{source}>, so this evidence needs "
+                    "an oa:TextPositionSelector with oa:start and oa:end (code points "
+                    "of the NFC text, 0-based, end-exclusive).",
+                )
             elif end - start != len(exact):
-                problems.add("evidence", ev, OA.hasSelector,
-                             f"oa:end - oa:start is {end - start} but oa:exact has "
-                             f"{len(exact)} characters: the offsets must span the quote.")
+                problems.add(
+                    "evidence",
+                    ev,
+                    OA.hasSelector,
+                    f"oa:end - oa:start is {end - start} but oa:exact has "
+                    f"{len(exact)} characters: the offsets must span the quote.",
+                )
             else:
                 for pred, num in ((NIF_BEGIN, start), (NIF_END, end)):
                     if g.value(ev, pred) is None:
@@ -442,17 +554,27 @@ def _expand_evidence(g: Graph, ctx: GraphContext, problems: _Problems) -> None: 
             if start is not None and end is not None:
                 if not verify_span(document.text, start, end, exact):
                     found = document.text.find(exact)
-                    hint = (f"; the quote stands at {found},{found + len(exact)}"
-                            if found >= 0 else "")
-                    raise QuoteNotFound("contribution", document.doc_id, exact,
-                                        f"is not at offsets {start},{end}{hint}")
+                    hint = (
+                        f"; the quote stands at {found},{found + len(exact)}" if found >= 0 else ""
+                    )
+                    raise QuoteNotFound(
+                        "contribution",
+                        document.doc_id,
+                        exact,
+                        f"is not at offsets {start},{end}{hint}",
+                    )
                 span = Span(start, end)
             else:
                 span = locate_quote(document, exact, source="contribution")
         except QuoteNotFound as exc:
-            problems.add("quote", ev, OA.exact,
-                         f"{exc.message.removeprefix('contribution: ')}: copy the words "
-                         "exactly as the document has them.", Literal(exact))
+            problems.add(
+                "quote",
+                ev,
+                OA.exact,
+                f"{exc.message.removeprefix('contribution: ')}: copy the words "
+                "exactly as the document has them.",
+                Literal(exact),
+            )
             continue
         for sel in selectors:
             for t in list(g.triples((sel, None, None))):
@@ -481,9 +603,9 @@ def _check_against_graph(  # noqa: C901
     contribution: Graph, existing: _Graph, ctx: GraphContext, problems: _Problems
 ) -> None:
     scheme = ctx.scheme
-    fact_classes = {
-        c for c, sups in ctx.compiled.superclasses.items() if LA.FactNode in sups
-    } | {LA.FactNode}
+    fact_classes = {c for c, sups in ctx.compiled.superclasses.items() if LA.FactNode in sups} | {
+        LA.FactNode
+    }
     contributed_types: dict[Node, set[Node]] = defaultdict(set)
     for s, o in contribution.subject_objects(RDF.type):
         contributed_types[s].add(o)
@@ -491,8 +613,12 @@ def _check_against_graph(  # noqa: C901
     mentioned: set[URIRef] = set()
     for s, _p, o in contribution:
         for term in (s, o):
-            if isinstance(term, URIRef) and scheme.is_ours(str(term)) and not str(
-                    term).startswith(str(LA)) and term != ONTOLOGY_IRI:
+            if (
+                isinstance(term, URIRef)
+                and scheme.is_ours(str(term))
+                and not str(term).startswith(str(LA))
+                and term != ONTOLOGY_IRI
+            ):
                 mentioned.add(term)
     slugs: list[str] | None = None
     for term in sorted(mentioned):
@@ -501,24 +627,35 @@ def _check_against_graph(  # noqa: C901
             continue
         if (term, None, None) in contribution:
             if scheme.entity_slug(iri) is not None or _doc_id(term, scheme):
-                problems.add("untyped-new-node", term, RDF.type,
-                             f"<{iri}> is new to the graph and has no rdf:type: say what it "
-                             "is (e.g. a la:State, la:Membership, la:SourceDocument).")
+                problems.add(
+                    "untyped-new-node",
+                    term,
+                    RDF.type,
+                    f"<{iri}> is new to the graph and has no rdf:type: say what it "
+                    "is (e.g. a la:State, la:Membership, la:SourceDocument).",
+                )
             continue
         slug = scheme.entity_slug(iri)
         if slug is not None:
             if slugs is None:
                 slugs = existing.slugs()
             close = difflib.get_close_matches(slug, slugs, n=1, cutoff=0.6)
-            hint = (f"; did you mean id:{close[0]}?" if close else
-                    "; if it is new, describe it in the contribution (rdf:type, rdfs:label)")
-            problems.add("unknown-entity", term, None,
-                         f"id:{slug} is not in the graph{hint}", term)
+            hint = (
+                f"; did you mean id:{close[0]}?"
+                if close
+                else "; if it is new, describe it in the contribution (rdf:type, rdfs:label)"
+            )
+            problems.add("unknown-entity", term, None, f"id:{slug} is not in the graph{hint}", term)
         elif _doc_id(term, scheme):
-            problems.add("unknown-document", term, None,
-                         f"<{iri}> is not a document of the graph: cite an existing document "
-                         "or describe it (a la:SourceDocument with schema:publisher and "
-                         "schema:datePublished).", term)
+            problems.add(
+                "unknown-document",
+                term,
+                None,
+                f"<{iri}> is not a document of the graph: cite an existing document "
+                "or describe it (a la:SourceDocument with schema:publisher and "
+                "schema:datePublished).",
+                term,
+            )
         elif not iri.startswith(f"{scheme.base}.well-known/genid/"):
             problems.add("unknown-entity", term, None, f"<{iri}> is not in the graph", term)
     # statements on existing nodes
@@ -535,47 +672,70 @@ def _check_against_graph(  # noqa: C901
         for _, p, o in new:
             if p == RDF.type and old_types:
                 if o not in old_types:
-                    listed = ", ".join(sorted(_short(t) for t in old_types
-                                              if str(t).startswith(str(LA))) or
-                                       sorted(_short(t) for t in old_types))
-                    problems.add("retype", s, RDF.type,
-                                 f"<{s}> is already in the graph as {listed}; a contribution "
-                                 f"cannot retype it as {_short(o)}. Remove the rdf:type "
-                                 "triple (or use a new IRI for a different thing).", o)
+                    listed = ", ".join(
+                        sorted(_short(t) for t in old_types if str(t).startswith(str(LA)))
+                        or sorted(_short(t) for t in old_types)
+                    )
+                    problems.add(
+                        "retype",
+                        s,
+                        RDF.type,
+                        f"<{s}> is already in the graph as {listed}; a contribution "
+                        f"cannot retype it as {_short(o)}. Remove the rdf:type "
+                        "triple (or use a new IRI for a different thing).",
+                        o,
+                    )
                 continue
             if p in ctx.single_valued:
                 values = sorted({ov for _, op, ov in old if op == p}, key=str)
                 if values and o not in values:
-                    problems.add("single-valued", s, p,
-                                 f"<{s}> already has {_short(p)} {values[0].n3()}; a "
-                                 f"contribution can only add, not change a single-valued "
-                                 f"property. If the existing value is wrong, say so in an "
-                                 f"issue with the source.", o)
+                    problems.add(
+                        "single-valued",
+                        s,
+                        p,
+                        f"<{s}> already has {_short(p)} {values[0].n3()}; a "
+                        f"contribution can only add, not change a single-valued "
+                        f"property. If the existing value is wrong, say so in an "
+                        f"issue with the source.",
+                        o,
+                    )
         if old_types & fact_classes:
             substantive = [t for t in new if t[1] not in _EDITORIAL]
             new_evidence = [t for t in new if t[1] == LA.evidence]
             if substantive and not new_evidence:
-                problems.add("evidence-for-addition", s, substantive[0][1],
-                             f"This contribution adds statements to the existing fact <{s}> "
-                             "without evidence for them: add la:evidence (or la:quote with "
-                             "prov:wasDerivedFrom <document>) supporting what you add.",
-                             substantive[0][2])
+                problems.add(
+                    "evidence-for-addition",
+                    s,
+                    substantive[0][1],
+                    f"This contribution adds statements to the existing fact <{s}> "
+                    "without evidence for them: add la:evidence (or la:quote with "
+                    "prov:wasDerivedFrom <document>) supporting what you add.",
+                    substantive[0][2],
+                )
     # duplicates
     new_triples = [t for t in contribution if not existing.has(t)]
     if not new_triples:
         first = sorted(by_subject, key=str)[0]
-        problems.add("duplicate", first, None,
-                     "Every triple of this contribution is already in the graph: there is "
-                     "nothing to merge.")
+        problems.add(
+            "duplicate",
+            first,
+            None,
+            "Every triple of this contribution is already in the graph: there is nothing to merge.",
+        )
         return
     for s, types in sorted(contributed_types.items(), key=lambda kv: str(kv[0])):
         if not (types & fact_classes):
             continue
         if existing.exists(s):
             if all(existing.has(t) for t in by_subject[s]):
-                problems.add("duplicate", s, None,
-                             f"<{s}> is already in the graph with every statement given "
-                             "here (duplicate fact).", severity="Warning")
+                problems.add(
+                    "duplicate",
+                    s,
+                    None,
+                    f"<{s}> is already in the graph with every statement given "
+                    "here (duplicate fact).",
+                    severity="Warning",
+                )
             continue
         key_props = {k for c in types for k in _IDENTIFYING.get(c, ())}
         keys = [(p, o) for _, p, o in by_subject[s] if p in key_props and isinstance(o, URIRef)]
@@ -589,19 +749,30 @@ def _check_against_graph(  # noqa: C901
                 break
         for cand in sorted(candidates or (), key=str):
             if types <= {o for _, p, o in existing.outgoing(cand) if p == RDF.type}:
-                problems.add("duplicate", s, None,
-                             f"This fact duplicates the existing <{cand}> (same type and same "
-                             f"{', '.join(_short(p) for p, _ in keys)}): use its IRI and add "
-                             "your evidence to it.", cand)
+                problems.add(
+                    "duplicate",
+                    s,
+                    None,
+                    f"This fact duplicates the existing <{cand}> (same type and same "
+                    f"{', '.join(_short(p) for p, _ in keys)}): use its IRI and add "
+                    "your evidence to it.",
+                    cand,
+                )
                 break
 
 
 def _short(term: Node) -> str:
-    for prefix, ns in (("la", str(LA)), ("rdf", str(RDF)), ("rdfs", str(RDFS)),
-                       ("schema", "https://schema.org/"), ("org", "http://www.w3.org/ns/org#"),
-                       ("dcterms", "http://purl.org/dc/terms/"), ("oa", str(OA))):
+    for prefix, ns in (
+        ("la", str(LA)),
+        ("rdf", str(RDF)),
+        ("rdfs", str(RDFS)),
+        ("schema", "https://schema.org/"),
+        ("org", "http://www.w3.org/ns/org#"),
+        ("dcterms", "http://purl.org/dc/terms/"),
+        ("oa", str(OA)),
+    ):
         if str(term).startswith(ns):
-            return f"{prefix}:{str(term)[len(ns):]}"
+            return f"{prefix}:{str(term)[len(ns) :]}"
     return term.n3() if isinstance(term, Literal) else f"<{term}>"
 
 
@@ -644,9 +815,13 @@ def check_contribution(
             context.update(existing.outgoing(node))
     entailment = entail(ctx.compiled, context | contributed, ctx.scheme)
     for clash in entailment.clashes:
-        problems.add("inconsistent", clash.node, clash.predicate,
-                     f"With this contribution <{clash.node}> {clash.message} (OWL RL): remove "
-                     "the conflicting statement.")
+        problems.add(
+            "inconsistent",
+            clash.node,
+            clash.predicate,
+            f"With this contribution <{clash.node}> {clash.message} (OWL RL): remove "
+            "the conflicting statement.",
+        )
     data = Graph()
     for t in context | contributed | entailment.triples:
         data.add(t)
@@ -691,16 +866,23 @@ class _TargetFilter(list[URIRef]):
 
 
 class _FocusedValidator(pyshacl.Validator):
-    def __init__(self, data: DataGraph, *, shapes: Graph, options: dict[str, Any],
-                 focus: frozenset[Node] | None) -> None:
+    def __init__(
+        self,
+        data: DataGraph,
+        *,
+        shapes: Graph,
+        options: dict[str, Any],
+        focus: frozenset[Node] | None,
+    ) -> None:
         super().__init__(data, shacl_graph=shapes, ont_graph=None, options=options)
         self._focus = focus
 
     def make_executor(self):  # type: ignore[no-untyped-def]
         executor = super().make_executor()
         if self._focus is not None:
-            executor.focus_nodes = _TargetFilter(self._focus or frozenset(
-                {URIRef("urn:x-linkedalliance:no-focus")}))
+            executor.focus_nodes = _TargetFilter(
+                self._focus or frozenset({URIRef("urn:x-linkedalliance:no-focus")})
+            )
         return executor
 
 
@@ -709,13 +891,19 @@ def _shacl(data: Graph, ctx: GraphContext, focus: set[Node] | None) -> Validatio
     # already materialised every superclass type, which is all sh:class and sh:targetClass
     # need from it. Nothing is fetched (no owl:imports; graphs, never paths or URLs).
     options: dict[str, Any] = {
-        "inference": "none", "inplace": True, "abort_on_first": False, "allow_infos": True,
-        "allow_warnings": True, "advanced": False,
+        "inference": "none",
+        "inplace": True,
+        "abort_on_first": False,
+        "allow_infos": True,
+        "allow_warnings": True,
+        "advanced": False,
     }
     validator = _FocusedValidator(
-        DataGraph.from_rdflib(data), shapes=ctx.shapes, options=options,
-        focus=frozenset(f for f in focus if isinstance(f, URIRef)) if focus is not None
-        else None)
+        DataGraph.from_rdflib(data),
+        shapes=ctx.shapes,
+        options=options,
+        focus=frozenset(f for f in focus if isinstance(f, URIRef)) if focus is not None else None,
+    )
     conforms, report_graph, _ = validator.run()
     assert isinstance(report_graph, Graph)
     results = tuple(sorted(_results(report_graph, ctx.shapes), key=ValidationResult.sort_key))

@@ -105,12 +105,18 @@ class CompiledOntology:
         for s, o in ontology.subject_objects(OWL.disjointWith):
             c.disjoint.add(frozenset((s, o)))
         c.classes = {
-            s for s in ontology.subjects(RDF.type, None)
+            s
+            for s in ontology.subjects(RDF.type, None)
             if (s, RDF.type, OWL.Class) in ontology or (s, RDF.type, RDFS.Class) in ontology
         }
         c.properties = {
-            s for t in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
-                        RDF.Property)
+            s
+            for t in (
+                OWL.ObjectProperty,
+                OWL.DatatypeProperty,
+                OWL.AnnotationProperty,
+                RDF.Property,
+            )
             for s in ontology.subjects(RDF.type, t)
         }
         return c
@@ -271,9 +277,14 @@ def _clashes(
             values = by_subj_pred.get((s, prop), set())
             if len(values) > 1:
                 listed = ", ".join(sorted(v.n3() for v in values))
-                out.append(Clash(s, prop,  # type: ignore[arg-type]
-                                 f"has {len(values)} values of the functional property "
-                                 f"<{prop}> ({listed}); it can have only one"))
+                out.append(
+                    Clash(
+                        s,
+                        prop,  # type: ignore[arg-type]
+                        f"has {len(values)} values of the functional property "
+                        f"<{prop}> ({listed}); it can have only one",
+                    )
+                )
     return tuple(sorted(set(out), key=lambda c: (str(c.node), str(c.predicate), c.message)))
 
 

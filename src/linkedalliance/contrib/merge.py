@@ -119,12 +119,24 @@ def open_data_store(
         loading.load(dataset_file)  # also materialises the union default graph
         log = ox.NamedNode(scheme.graph("contributions"))
         dataset = ox.NamedNode(scheme.dataset())
-        loading.oxigraph.extend(loading.with_union_copies([
-            ox.Quad(dataset, ox.NamedNode(str(DCTERMS.identifier)),
-                    ox.Literal(f"sha256:{file_sha256(Path(dataset_file))}"), log),
-            ox.Quad(dataset, ox.NamedNode(str(DCTERMS.source)),
-                    ox.Literal(Path(dataset_file).name), log),
-        ]))
+        loading.oxigraph.extend(
+            loading.with_union_copies(
+                [
+                    ox.Quad(
+                        dataset,
+                        ox.NamedNode(str(DCTERMS.identifier)),
+                        ox.Literal(f"sha256:{file_sha256(Path(dataset_file))}"),
+                        log,
+                    ),
+                    ox.Quad(
+                        dataset,
+                        ox.NamedNode(str(DCTERMS.source)),
+                        ox.Literal(Path(dataset_file).name),
+                        log,
+                    ),
+                ]
+            )
+        )
         loading.close()
         del loading
         if data_dir.exists():
@@ -147,15 +159,17 @@ class Contributions:
 
     # -- checking --------------------------------------------------------------------------
 
-    def check(self, data: bytes, fmt: RdfFormat, source: str, *,
-              scope: Scope = "neighbourhood") -> Checked:
+    def check(
+        self, data: bytes, fmt: RdfFormat, source: str, *, scope: Scope = "neighbourhood"
+    ) -> Checked:
         parsed = parse_contribution(data, fmt, source, scheme=self.scheme)
         return check_contribution(parsed, self.ctx, scope=scope)
 
     # -- merging ---------------------------------------------------------------------------
 
-    def contribute(self, data: bytes, fmt: RdfFormat, source: str, *, by: str,
-                   message: str = "") -> Outcome:
+    def contribute(
+        self, data: bytes, fmt: RdfFormat, source: str, *, by: str, message: str = ""
+    ) -> Outcome:
         if not by.strip():
             raise LinkedAllianceError("say who contributes (--by NAME)")
         parsed = parse_contribution(data, fmt, source, scheme=self.scheme)
@@ -172,8 +186,9 @@ class Contributions:
     def _next_number(self) -> int:
         numbers = [
             int(q.object.value)
-            for q in self.store.quads(predicate=ox.NamedNode(SCHEMA_POSITION),
-                                      graph=ox.NamedNode(self.log_graph))
+            for q in self.store.quads(
+                predicate=ox.NamedNode(SCHEMA_POSITION), graph=ox.NamedNode(self.log_graph)
+            )
             if isinstance(q.object, ox.Literal)
         ]
         return max(numbers, default=0) + 1
@@ -184,8 +199,7 @@ class Contributions:
         iri = URIRef(self.scheme.contribution(n))
         graph = self.scheme.contribution_graph(n)
         inferred_graph = URIRef(f"{graph}/inferred")
-        parent = (URIRef(self.scheme.contribution(n - 1)) if n > 1
-                  else URIRef(self.scheme.dataset()))
+        parent = URIRef(self.scheme.contribution(n - 1)) if n > 1 else URIRef(self.scheme.dataset())
         created = _now()
         log = Graph()
         log.add((iri, RDF.type, LA.Contribution))
@@ -234,13 +248,15 @@ class Contributions:
         for q in self.store.quads(graph=ox.NamedNode(self.log_graph)):
             subject = q.subject.value if isinstance(q.subject, ox.NamedNode) else str(q.subject)
             out.setdefault(subject, {}).setdefault(q.predicate.value, []).append(
-                to_rdflib(q.object))
+                to_rdflib(q.object)
+            )
         return out
 
     def records(self) -> list[ContributionRecord]:
         values = self._log_values()
         records = [
-            self._from_log(iri, props, values) for iri, props in values.items()
+            self._from_log(iri, props, values)
+            for iri, props in values.items()
             if str(SCHEMA_POSITION) in props
         ]
         return sorted(records, key=lambda r: r.number)
@@ -251,11 +267,13 @@ class Contributions:
         props = values.get(iri)
         if props is None:
             raise ContributionNotFound(
-                f"no contribution {n}; `linkedalliance contributions list` shows them")
+                f"no contribution {n}; `linkedalliance contributions list` shows them"
+            )
         return self._from_log(iri, props, values)
 
-    def _from_log(self, iri: str, props: dict[str, list[Node]],
-                  values: dict[str, dict[str, list[Node]]]) -> ContributionRecord:
+    def _from_log(
+        self, iri: str, props: dict[str, list[Node]], values: dict[str, dict[str, list[Node]]]
+    ) -> ContributionRecord:
         def one(p: URIRef, where: dict[str, list[Node]] = props) -> str:
             got = where.get(str(p))
             return str(got[0]) if got else ""
@@ -264,11 +282,15 @@ class Contributions:
         revert = props.get(str(PROV.wasInvalidatedBy))
         rprops = values.get(str(revert[0]), {}) if revert else {}
         return ContributionRecord(
-            number=n, iri=iri, graph=str(self.scheme.contribution_graph(n)),
+            number=n,
+            iri=iri,
+            graph=str(self.scheme.contribution_graph(n)),
             by=one(DCTERMS.creator),
-            message=one(DCTERMS.description), created=one(DCTERMS.created),
+            message=one(DCTERMS.description),
+            created=one(DCTERMS.created),
             sha256=one(DCTERMS.identifier).removeprefix("sha256:"),
-            triples=int(one(VOID.triples) or 0), parent=one(PROV.wasRevisionOf),
+            triples=int(one(VOID.triples) or 0),
+            parent=one(PROV.wasRevisionOf),
             reverted=bool(revert),
             reverted_by=one(DCTERMS.creator, rprops) or None if revert else None,
             reverted_at=one(PROV.endedAtTime, rprops) or None if revert else None,
@@ -288,7 +310,8 @@ class Contributions:
             if record.reverted:
                 raise LinkedAllianceError(
                     f"contribution {n} was already reverted ({record.reverted_at} by "
-                    f"{record.reverted_by})")
+                    f"{record.reverted_by})"
+                )
             store = self._oxigraph()
             activity = URIRef(f"{record.iri}#revert")
             log = Graph()
@@ -298,8 +321,7 @@ class Contributions:
             log.add((activity, PROV.endedAtTime, Literal(_now(), datatype=XSD.dateTime)))
             if message.strip():
                 log.add((activity, DCTERMS.description, Literal(message.strip())))
-            data = " ".join(
-                f"{to_ox(s)} {to_ox(p)} {to_ox(o)} ." for s, p, o in sorted(log))
+            data = " ".join(f"{to_ox(s)} {to_ox(p)} {to_ox(o)} ." for s, p, o in sorted(log))
             assert isinstance(self.store, OxigraphStore)
             steps = [
                 self.store.drop_graph_update(record.graph),

@@ -60,7 +60,8 @@ def _lookalike_blank_nodes(dataset: ox.Dataset) -> int:
             if isinstance(t, ox.BlankNode):
                 line = " ".join(
                     ("_:a" if x == t else "_:z") if isinstance(x, ox.BlankNode) else str(x)
-                    for x in terms)
+                    for x in terms
+                )
                 around.setdefault(t.value, []).append(line)
     groups: dict[str, int] = {}
     for lines in around.values():
@@ -117,8 +118,8 @@ def parse_contribution(  # noqa: C901
     :class:`ContributionTooLarge`."""
     if fmt.name not in CONTRIBUTION_FORMATS:
         raise RdfSyntaxError(
-            source, f"contributions are Turtle, TriG or JSON-LD (or N-Triples/N-Quads), "
-            f"not {fmt.name}"
+            source,
+            f"contributions are Turtle, TriG or JSON-LD (or N-Triples/N-Quads), not {fmt.name}",
         )
     text_head = data[:4096].decode("utf-8", errors="replace")
     dataset = ox.Dataset()
@@ -148,7 +149,8 @@ def parse_contribution(  # noqa: C901
                 f"this looks like a SPARQL Update, which contributions cannot be: send the "
                 f"facts to add as {fmt.name} data (contributions only add, never delete) "
                 f"({error.reason})",
-                line=error.line, column=error.column,
+                line=error.line,
+                column=error.column,
             ) from None
         raise error from None
     except ValueError as exc:
@@ -163,9 +165,7 @@ def parse_contribution(  # noqa: C901
     normaliser = ox.Store()
     normaliser.extend(dataset)
     dataset = ox.Dataset(normaliser)
-    blank = {
-        t.value for q in dataset for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)
-    }
+    blank = {t.value for q in dataset for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)}
     if len(blank) > MAX_BLANK_NODES:
         raise ContributionTooLarge(
             f"{source}: {len(blank)} blank nodes (limit {MAX_BLANK_NODES}); give the nodes IRIs"
@@ -200,6 +200,8 @@ def normalise(triples: set[Triple]) -> set[Triple]:
     xsd:integer, ``"1"^^xsd:boolean`` becomes ``"true"``...)."""
     store = ox.Store()
     graph = ox.NamedNode("urn:x-linkedalliance:normalise")
-    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)  # type: ignore[arg-type]
-                 for s, p, o in triples)
+    store.extend(
+        ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)  # type: ignore[arg-type]
+        for s, p, o in triples
+    )
     return {(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in store}

@@ -38,8 +38,12 @@ from linkedalliance.provenance import Span, add_evidence_node
 EXTRACTOR_VERSION = "0.1.0"
 
 _CLASS_OF_KIND = {
-    "state": "State", "organisation": "Organization", "person": "Person", "place": "Place",
-    "weapon": "WeaponSystem", "event": "Event",
+    "state": "State",
+    "organisation": "Organization",
+    "person": "Person",
+    "place": "Place",
+    "weapon": "WeaponSystem",
+    "event": "Event",
 }
 _NS = {"la": str(LA), "org": str(ORG), "dcterms": str(DCTERMS), "schema": str(SCHEMA)}
 
@@ -95,8 +99,9 @@ def extract(
 ) -> Extraction:
     mentions, doc_gaz = find_mentions(text, gazetteer, scheme)
     dates = find_dates(text, publication)
-    facts = [f for f in find_relations(text, mentions, dates, boilerplate_spans(text))
-             if writable(f)]
+    facts = [
+        f for f in find_relations(text, mentions, dates, boilerplate_spans(text)) if writable(f)
+    ]
     return Extraction(doc_id, text, publication, mentions, dates, facts, doc_gaz)
 
 
@@ -132,8 +137,12 @@ def software_iri(scheme: IriScheme) -> URIRef:
 def add_evidence(g: Graph, scheme: IriScheme, doc_id: str, text: str, s: int, e: int) -> URIRef:
     """The evidence node of ``text[s:e]``, written exactly as the build writes curated
     evidence (:func:`linkedalliance.provenance.add_evidence_node`)."""
-    document = Document(doc_id=doc_id, text=text, text_path=Path(f"{doc_id}.txt"),
-                        curation_path=Path(f"{doc_id}.txt"))
+    document = Document(
+        doc_id=doc_id,
+        text=text,
+        text_path=Path(f"{doc_id}.txt"),
+        curation_path=Path(f"{doc_id}.txt"),
+    )
     return add_evidence_node(g, scheme, document, Span(s, e))
 
 
@@ -144,7 +153,9 @@ _REQUIRED_ROLES: dict[str, tuple[str, ...]] = {
     "Membership": ("org:member", "org:organization"),
     "Tenure": ("la:holder",),
     "Statement": ("la:speaker",),
-    "Agreement": ("la:party",), "Treaty": ("la:party",), "Protocol": ("la:party",),
+    "Agreement": ("la:party",),
+    "Treaty": ("la:party",),
+    "Protocol": ("la:party",),
     "Ratification": ("la:ratifiedBy",),
 }
 
@@ -155,19 +166,28 @@ def writable(f: Fact) -> bool:
         return False
     if f.cls == "Tenure" and f.post is None:
         return False
-    if f.cls == "ArmsTransfer" and not f.roles.get("la:item") and not f.literals.get(
-            "itemDescription"):
+    if (
+        f.cls == "ArmsTransfer"
+        and not f.roles.get("la:item")
+        and not f.literals.get("itemDescription")
+    ):
         return False
-    if f.cls == "Ratification" and (not f.dates.get("dcterms:date")
-                                    or "la:ratifiedAgreement" not in f.links):
+    if f.cls == "Ratification" and (
+        not f.dates.get("dcterms:date") or "la:ratifiedAgreement" not in f.links
+    ):
         return False
     if f.cls in _MEMBERSHIP_EVENTS and "la:membership" not in f.links:
         return False
     return all(writable(other) for other in f.links.values())
 
 
-_MEMBERSHIP_EVENTS = {"MembershipEvent", "Accession", "ParticipationSuspension",
-                      "WithdrawalAnnouncement", "Withdrawal"}
+_MEMBERSHIP_EVENTS = {
+    "MembershipEvent",
+    "Accession",
+    "ParticipationSuspension",
+    "WithdrawalAnnouncement",
+    "Withdrawal",
+}
 
 
 def to_dataset(
@@ -208,8 +228,9 @@ def to_dataset(
     return ds
 
 
-def _describe_entity(g: Graph, scheme: IriScheme, ex: Extraction, iri: URIRef, ent: Entity,
-                     activity: URIRef) -> None:
+def _describe_entity(
+    g: Graph, scheme: IriScheme, ex: Extraction, iri: URIRef, ent: Entity, activity: URIRef
+) -> None:
     if not ent.new:
         for p, o in ent.described:
             g.add((iri, p, o))
@@ -221,8 +242,9 @@ def _describe_entity(g: Graph, scheme: IriScheme, ex: Extraction, iri: URIRef, e
         g.add((iri, SKOS.altLabel, Literal(alt, lang="en")))
     first = next((m for m in ex.mentions if m.entity.iri == iri), None)
     if first is not None:
-        g.add((iri, LA.evidence,
-               add_evidence(g, scheme, ex.doc_id, ex.text, first.start, first.end)))
+        g.add(
+            (iri, LA.evidence, add_evidence(g, scheme, ex.doc_id, ex.text, first.start, first.end))
+        )
 
 
 def _pub_literal(p: Publication) -> Literal:
@@ -231,14 +253,26 @@ def _pub_literal(p: Publication) -> Literal:
     return Literal(lex, datatype=XSD[dt])
 
 
-def _publisher(g: Graph, ex: Extraction, scheme: IriScheme, name: str, activity: URIRef,
-               used: dict[URIRef, Entity]) -> URIRef:
+def _publisher(
+    g: Graph,
+    ex: Extraction,
+    scheme: IriScheme,
+    name: str,
+    activity: URIRef,
+    used: dict[URIRef, Entity],
+) -> URIRef:
     """A known organisation of that name, else a new ``la:MediaOrganization``."""
     gaz = ex.gazetteer
     found = gaz.entity_by_key(name, "organisation")
     if found is None:
-        found = next((e for e in gaz.entities.values() if e.kind == "organisation"
-                      and any(name.lower() in lab.lower() for lab in e.labels)), None)
+        found = next(
+            (
+                e
+                for e in gaz.entities.values()
+                if e.kind == "organisation" and any(name.lower() in lab.lower() for lab in e.labels)
+            ),
+            None,
+        )
     if found is not None:
         used[found.iri] = found
         return found.iri
@@ -249,8 +283,14 @@ def _publisher(g: Graph, ex: Extraction, scheme: IriScheme, name: str, activity:
     return iri
 
 
-def _add_fact(g: Graph, scheme: IriScheme, ex: Extraction, f: Fact, activity: URIRef,
-              used: dict[URIRef, Entity]) -> URIRef:
+def _add_fact(
+    g: Graph,
+    scheme: IriScheme,
+    ex: Extraction,
+    f: Fact,
+    activity: URIRef,
+    used: dict[URIRef, Entity],
+) -> URIRef:
     iri = _fact_iri(scheme, ex.doc_id, f)
     g.add((iri, RDF.type, LA[f.cls]))
     g.add((iri, RDF.type, LA.Candidate))
@@ -297,8 +337,14 @@ def serialise(ds: Dataset, fmt: str = "trig") -> str:
     return out if isinstance(out, str) else out.decode()
 
 
-def post_triples(g: Graph, ex: Extraction, scheme: IriScheme, f: Fact, activity: URIRef,
-                 used: dict[URIRef, Entity]) -> URIRef:
+def post_triples(
+    g: Graph,
+    ex: Extraction,
+    scheme: IriScheme,
+    f: Fact,
+    activity: URIRef,
+    used: dict[URIRef, Entity],
+) -> URIRef:
     """The post of a tenure: the entity graph's post of that type in that state or
     organisation when there is one, else a new ``id/candidate-post-<slug>``."""
     assert f.post is not None

@@ -94,9 +94,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # only now, just now: the time of writing
     ("now", re.compile(r"\b(?P<now>(?:[Oo]nly|[Jj]ust|[Rr]ight|[Ee]ven) now)\b")),
     # later (than the date just mentioned, before publication); not "two years later"
-    ("later", re.compile(
-        r"(?<!\d )(?<!years )(?<!months )(?<!weeks )(?<!days )\b(?P<later>later)\b"
-        r"(?!\s+(?:than|that|this|in|on)\b)")),
+    (
+        "later",
+        re.compile(
+            r"(?<!\d )(?<!years )(?<!months )(?<!weeks )(?<!days )\b(?P<later>later)\b"
+            r"(?!\s+(?:than|that|this|in|on)\b)"
+        ),
+    ),
     # end of June (no year)
     (
         "m",
@@ -237,9 +241,7 @@ def _resolve_md(m: re.Match[str], pub: Publication) -> DateMention | None:
         return None
     value, dt = _lex(year, month, d1)
     end_value = _lex(year, month, d2)[0] if d2 is not None and d2 > d1 else None
-    return DateMention(
-        m.start(), m.end(), m.group(0), value, dt, end_value, _qual(m), resolved
-    )
+    return DateMention(m.start(), m.end(), m.group(0), value, dt, end_value, _qual(m), resolved)
 
 
 def _resolve_relative(m: re.Match[str], pub: Publication) -> DateMention | None:
@@ -261,8 +263,15 @@ def _resolve_relative(m: re.Match[str], pub: Publication) -> DateMention | None:
         monday = d - timedelta(days=d.weekday())
         sunday = monday + timedelta(days=6)
         return DateMention(
-            m.start(), m.end(), m.group(0), monday.isoformat(), "date", sunday.isoformat(),
-            _qual(m), True, True,
+            m.start(),
+            m.end(),
+            m.group(0),
+            monday.isoformat(),
+            "date",
+            sunday.isoformat(),
+            _qual(m),
+            True,
+            True,
         )
     elif unit in WEEKDAYS:
         if pub.day is None:
@@ -341,8 +350,9 @@ def find_dates(text: str, pub: Publication) -> list[DateMention]:
     found.sort(key=lambda d: (d.start, d.end))
     for m in prev_spans:
         want_day = m.lastgroup != "same"
-        earlier = [d for d in found if d.end <= m.start() and (d.datatype == "date"
-                                                                or not want_day)]
+        earlier = [
+            d for d in found if d.end <= m.start() and (d.datatype == "date" or not want_day)
+        ]
         later = [d for d in found if d.start >= m.end() and d.datatype == "date" and want_day]
         anchor = later[0] if later and later[0].start - m.end() < 40 else None
         if anchor is None and earlier:
@@ -350,14 +360,33 @@ def find_dates(text: str, pub: Publication) -> list[DateMention]:
         if anchor is None:
             continue
         if m.lastgroup == "same":
-            found.append(DateMention(m.start(), m.end(), m.group(0), anchor.value,
-                                     anchor.datatype, anchor.end_value, None,
-                                     anchor.year_resolved, True))
+            found.append(
+                DateMention(
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    anchor.value,
+                    anchor.datatype,
+                    anchor.end_value,
+                    None,
+                    anchor.year_resolved,
+                    True,
+                )
+            )
             continue
         day = date.fromisoformat(anchor.value) - timedelta(days=1)
         found.append(
-            DateMention(m.start(), m.end(), m.group(0), day.isoformat(), "date", None, None,
-                        anchor.year_resolved, True)
+            DateMention(
+                m.start(),
+                m.end(),
+                m.group(0),
+                day.isoformat(),
+                "date",
+                None,
+                None,
+                anchor.year_resolved,
+                True,
+            )
         )
     found.sort(key=lambda d: (d.start, d.end))
     for kind, m in deictic:
@@ -368,16 +397,18 @@ def find_dates(text: str, pub: Publication) -> list[DateMention]:
     return found
 
 
-def _resolve_now(m: re.Match[str], found: list[DateMention],
-                 pub: Publication) -> DateMention | None:
-    """"only now": the time of writing, the publication date at its precision. When
+def _resolve_now(
+    m: re.Match[str], found: list[DateMention], pub: Publication
+) -> DateMention | None:
+    """ "only now": the time of writing, the publication date at its precision. When
     the publication date gives only a year, the month of the latest date of that year
     the text reports stands in (a report is written just after what it reports)."""
     if pub.month is not None:
         value, dt = _lex(pub.year, pub.month, pub.day)
         return DateMention(m.start(), m.end(), m.group(0), value, dt, None, None, False, True)
     months = [
-        (d.end_value or d.value)[:7] for d in found
+        (d.end_value or d.value)[:7]
+        for d in found
         if (d.end_value or d.value).startswith(f"{pub.year:04d}-")
     ]
     if not months:
@@ -388,9 +419,10 @@ def _resolve_now(m: re.Match[str], found: list[DateMention],
     return DateMention(m.start(), m.end(), m.group(0), value, dt, None, None, True, True)
 
 
-def _resolve_later(m: re.Match[str], found: list[DateMention],
-                   pub: Publication) -> DateMention | None:
-    """"later": after the date last mentioned and before publication, at the finest
+def _resolve_later(
+    m: re.Match[str], found: list[DateMention], pub: Publication
+) -> DateMention | None:
+    """ "later": after the date last mentioned and before publication, at the finest
     precision the two share (the same month: that month; the same year: that year);
     nothing when they share no year."""
     earlier = [d for d in found if d.end <= m.start() and not d.is_span]
@@ -404,8 +436,9 @@ def _resolve_later(m: re.Match[str], found: list[DateMention],
         value, dt = anchor[:4], "gYear"
     else:
         return None
-    return DateMention(m.start(), m.end(), m.group(0), value, dt, None, None,
-                       earlier[-1].year_resolved, True)
+    return DateMention(
+        m.start(), m.end(), m.group(0), value, dt, None, None, earlier[-1].year_resolved, True
+    )
 
 
 def _looks_like_number(text: str, m: re.Match[str]) -> bool:

@@ -78,16 +78,24 @@ from linkedalliance.namespaces import LA, SCHEMA
 
 FAMILIES: dict[str, str] = {
     "Membership": "membership",
-    "Accession": "membership-event", "ParticipationSuspension": "membership-event",
-    "WithdrawalAnnouncement": "membership-event", "Withdrawal": "membership-event",
-    "Agreement": "agreement", "Treaty": "agreement", "Protocol": "agreement",
+    "Accession": "membership-event",
+    "ParticipationSuspension": "membership-event",
+    "WithdrawalAnnouncement": "membership-event",
+    "Withdrawal": "membership-event",
+    "Agreement": "agreement",
+    "Treaty": "agreement",
+    "Protocol": "agreement",
     "Ratification": "ratification",
     "ArmsTransfer": "arms-transfer",
-    "Meeting": "meeting", "OfficialVisit": "meeting", "Summit": "meeting",
+    "Meeting": "meeting",
+    "OfficialVisit": "meeting",
+    "Summit": "meeting",
     "Tenure": "tenure",
     "Statement": "statement",
-    "AmbassadorSummoned": "diplomatic", "EnvoyRecalled": "diplomatic",
-    "RelationsSevered": "diplomatic", "EmbassyOpening": "diplomatic",
+    "AmbassadorSummoned": "diplomatic",
+    "EnvoyRecalled": "diplomatic",
+    "RelationsSevered": "diplomatic",
+    "EmbassyOpening": "diplomatic",
 }
 REL_KINDS = tuple(dict.fromkeys(FAMILIES.values()))
 
@@ -187,8 +195,9 @@ def local_entities(entities: Graph, docs: list[GoldDoc]) -> dict[str, set[URIRef
             continue
         names = [n for n, _ in names_of(entities, s)]
         where = {d.doc_id for d in docs if any(_occurs(n, d.text) for n in names)}
-        where |= {d.doc_id for d in docs if (None, None, s) in d.graph or (s, None, None)
-                  in d.graph}
+        where |= {
+            d.doc_id for d in docs if (None, None, s) in d.graph or (s, None, None) in d.graph
+        }
         if len(where) == 1:
             out[next(iter(where))].add(s)
     return out
@@ -218,7 +227,7 @@ def gold_mentions(entities: Graph, doc: GoldDoc) -> list[GoldMention]:
             spans.setdefault(sp, []).append((pri, s, kind))
     taken: list[tuple[int, int]] = []
     out: list[GoldMention] = []
-    for (a, b) in sorted(spans, key=lambda sp: (-(sp[1] - sp[0]), sp[0])):
+    for a, b in sorted(spans, key=lambda sp: (-(sp[1] - sp[0]), sp[0])):
         if any(a < e and s < b for s, e in taken):
             continue
         taken.append((a, b))
@@ -246,7 +255,7 @@ class GoldFact:
 
 def _cls(g: Graph, s: URIRef) -> str | None:
     for t in sorted(g.objects(s, RDF.type), key=str):
-        local = str(t)[len(str(LA)):] if str(t).startswith(str(LA)) else ""
+        local = str(t)[len(str(LA)) :] if str(t).startswith(str(LA)) else ""
         if local in FAMILIES:
             return local
     return None
@@ -278,16 +287,20 @@ def gold_facts(entities: Graph, doc: GoldDoc) -> list[GoldFact]:
         ptype = None
         if post is not None:
             pt = entities.value(post, LA.postType) or g.value(post, LA.postType)
-            ptype = str(pt)[len(str(LA)):] if pt is not None else None
+            ptype = str(pt)[len(str(LA)) :] if pt is not None else None
         out.append(GoldFact(s, cls, roles, spans, ptype))
     return out
 
 
 def _short(p: object) -> str:
-    for pre, ns in (("la:", str(LA)), ("org:", str(ORG)), ("dcterms:", str(DCTERMS)),
-                    ("schema:", str(SCHEMA))):
+    for pre, ns in (
+        ("la:", str(LA)),
+        ("org:", str(ORG)),
+        ("dcterms:", str(DCTERMS)),
+        ("schema:", str(SCHEMA)),
+    ):
         if str(p).startswith(ns):
-            return pre + str(p)[len(ns):]
+            return pre + str(p)[len(ns) :]
     return str(p)
 
 
@@ -296,8 +309,9 @@ def _short(p: object) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def align_new_entities(ex: Extraction, gold: list[GoldMention], entities: Graph,
-                       gazetteer: Gazetteer) -> dict[URIRef, URIRef]:
+def align_new_entities(
+    ex: Extraction, gold: list[GoldMention], entities: Graph, gazetteer: Gazetteer
+) -> dict[URIRef, URIRef]:
     votes: dict[URIRef, Counter[URIRef]] = {}
     for m in ex.mentions:
         if not m.entity.new:
@@ -317,8 +331,9 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def score_mentions(ex: Extraction, gold: list[GoldMention], align: dict[URIRef, URIRef],
-                   report: Report) -> None:
+def score_mentions(
+    ex: Extraction, gold: list[GoldMention], align: dict[URIRef, URIRef], report: Report
+) -> None:
     used: set[int] = set()
     pred_ok: list[bool] = []
     for m in ex.mentions:
@@ -330,8 +345,7 @@ def score_mentions(ex: Extraction, gold: list[GoldMention], align: dict[URIRef, 
         for i, gm in enumerate(gold):
             if i in used or iri not in gm.entities:
                 continue
-            if gm.start is None or gm.end is None or _overlap((m.start, m.end),
-                                                              (gm.start, gm.end)):
+            if gm.start is None or gm.end is None or _overlap((m.start, m.end), (gm.start, gm.end)):
                 hit = i
                 break
         if hit is not None:
@@ -346,17 +360,22 @@ def score_mentions(ex: Extraction, gold: list[GoldMention], align: dict[URIRef, 
         if not ok:
             report.false_hits.append(
                 f"{ex.doc_id} mention {m.kind} {m.start}-{m.end} {m.text!r} -> "
-                f"{_local(m.entity.iri)}")
+                f"{_local(m.entity.iri)}"
+            )
     for i, gm in enumerate(gold):
         sc = report.mentions.setdefault(gm.kind, Score())
         sc.n_gold += 1
         sc.tp_r += i in used
         if i not in used:
-            where = f"{gm.start}-{gm.end} {ex.text[gm.start:gm.end]!r}" if gm.start is not None \
+            where = (
+                f"{gm.start}-{gm.end} {ex.text[gm.start : gm.end]!r}"
+                if gm.start is not None
                 else "(referenced by a fact, name not in text)"
+            )
             report.misses.append(
                 f"{ex.doc_id} mention {gm.kind} {where} = "
-                + "|".join(_local(e) for e in gm.entities))
+                + "|".join(_local(e) for e in gm.entities)
+            )
 
 
 def _local(iri: URIRef) -> str:
@@ -385,11 +404,13 @@ def _roles_match(p: Fact, pr: dict[str, set[URIRef]], g: GoldFact, entities: Gra
         return bool(a) and a <= b
 
     if fam == "membership":
-        return one(["org:member"], ["org:member"]) and one(["org:organization"],
-                                                          ["org:organization"])
+        return one(["org:member"], ["org:member"]) and one(
+            ["org:organization"], ["org:organization"]
+        )
     if fam == "membership-event":
         return one(["la:agent"], ["la:agent", "org:member"]) and one(
-            ["la:counterpart"], ["org:organization", "la:counterpart"])
+            ["la:counterpart"], ["org:organization", "la:counterpart"]
+        )
     if fam == "agreement":
         a = {_state(e, entities) for e in pr.get("la:party", set())}
         b = {_state(e, entities) for e in gr.get("la:party", set())}
@@ -399,9 +420,11 @@ def _roles_match(p: Fact, pr: dict[str, set[URIRef]], g: GoldFact, entities: Gra
         b = {_state(e, entities) for e in gr.get("la:ratifiedBy", set())}
         return bool(a) and a == b
     if fam == "arms-transfer":
-        return one(["la:supplier"], ["la:supplier"], True) and one(
-            ["la:recipient"], ["la:recipient"], True) and bool(
-            pr.get("la:supplier") or pr.get("la:recipient"))
+        return (
+            one(["la:supplier"], ["la:supplier"], True)
+            and one(["la:recipient"], ["la:recipient"], True)
+            and bool(pr.get("la:supplier") or pr.get("la:recipient"))
+        )
     if fam == "meeting":
         keys = ["la:participant", "la:visitor", "la:host"]
         a = set().union(*(pr.get(k, set()) for k in keys))
@@ -409,14 +432,17 @@ def _roles_match(p: Fact, pr: dict[str, set[URIRef]], g: GoldFact, entities: Gra
         b |= {_state(e, entities) for e in b}
         if p.cls == "OfficialVisit" and g.cls == "OfficialVisit":
             return one(["la:visitor"], ["la:visitor", "la:onBehalfOf"]) and one(
-                ["la:host"], ["la:host", "la:location"])
+                ["la:host"], ["la:host", "la:location"]
+            )
         return len(a & b) >= min(2, len(a))
     if fam == "tenure":
         return one(["la:holder"], ["la:holder"]) and (
-            p.post is not None and p.post.post_type == g.post_type)
+            p.post is not None and p.post.post_type == g.post_type
+        )
     if fam == "statement":
         return one(["la:speaker"], ["la:speaker", "la:onBehalfOf"]) and any(
-            _overlap((p.start, p.end), s) for s in g.spans)
+            _overlap((p.start, p.end), s) for s in g.spans
+        )
     if fam == "diplomatic":
         keys = ["la:agent", "la:participant", "la:sendingState", "la:counterpart"]
         a = set().union(*(pr.get(k, set()) for k in keys))
@@ -425,8 +451,13 @@ def _roles_match(p: Fact, pr: dict[str, set[URIRef]], g: GoldFact, entities: Gra
     return False
 
 
-def score_relations(ex: Extraction, gold: list[GoldFact], align: dict[URIRef, URIRef],
-                    entities: Graph, report: Report) -> None:
+def score_relations(
+    ex: Extraction,
+    gold: list[GoldFact],
+    align: dict[URIRef, URIRef],
+    entities: Graph,
+    report: Report,
+) -> None:
     preds = [f for f in _all_facts(ex.facts) if f.cls in FAMILIES]
     used: set[int] = set()
     gold_hit: set[int] = set()
@@ -443,12 +474,14 @@ def score_relations(ex: Extraction, gold: list[GoldFact], align: dict[URIRef, UR
         sc.n_pred += 1
         sc.tp_p += pi in used
         if pi not in used:
-            roles = "; ".join(f"{k}={','.join(sorted(_local(e.iri) for e in v))}"
-                              for k, v in sorted(p.roles.items()))
+            roles = "; ".join(
+                f"{k}={','.join(sorted(_local(e.iri) for e in v))}"
+                for k, v in sorted(p.roles.items())
+            )
             post = f" post={p.post.post_type}" if p.post else ""
             report.false_hits.append(
-                f"{ex.doc_id} relation {p.cls} {roles}{post} "
-                f"<- {ex.text[p.start:p.end][:90]!r}")
+                f"{ex.doc_id} relation {p.cls} {roles}{post} <- {ex.text[p.start : p.end][:90]!r}"
+            )
     for gi, g in enumerate(gold):
         sc = report.relations.setdefault(FAMILIES[g.cls], Score())
         sc.n_gold += 1
@@ -498,8 +531,11 @@ def score_dates(ex: Extraction, doc: GoldDoc, report: Report) -> None:
         ok = bool(found) and _date_equal(found[0], start, end, single)
         report.dates_exact += ok
         if not ok:
-            got = (f"{found[0].text!r}={found[0].value}/{found[0].end_value}"
-                   f"^{found[0].datatype}" if found else "nothing")
+            got = (
+                f"{found[0].text!r}={found[0].value}/{found[0].end_value}^{found[0].datatype}"
+                if found
+                else "nothing"
+            )
             want = "/".join(str(x) for x in (start, end, single) if x is not None)
             report.date_errors.append(f"{doc.doc_id} date {dt_text!r}: want {want}, got {got}")
 
@@ -546,16 +582,19 @@ def format_report(r: Report, verbose: bool = False) -> str:
         for k in order:
             if k in table:
                 s = table[k]
-                lines.append(f"{k:<22}{s.precision:>7.2f}{s.recall:>7.2f}{s.f1:>7.2f}"
-                             f"{s.n_pred:>7}{s.n_gold:>7}")
+                lines.append(
+                    f"{k:<22}{s.precision:>7.2f}{s.recall:>7.2f}{s.f1:>7.2f}"
+                    f"{s.n_pred:>7}{s.n_gold:>7}"
+                )
         t = r.total(table)
-        lines.append(f"{'ALL ' + title:<22}{t.precision:>7.2f}{t.recall:>7.2f}{t.f1:>7.2f}"
-                     f"{t.n_pred:>7}{t.n_gold:>7}")
+        lines.append(
+            f"{'ALL ' + title:<22}{t.precision:>7.2f}{t.recall:>7.2f}{t.f1:>7.2f}"
+            f"{t.n_pred:>7}{t.n_gold:>7}"
+        )
 
     block("mentions", r.mentions, KINDS)
     block("relations", r.relations, REL_KINDS)
-    lines.append(f"-- dates: {r.dates_exact}/{r.dates_total} exact "
-                 f"({r.date_exactness:.2f})")
+    lines.append(f"-- dates: {r.dates_exact}/{r.dates_total} exact ({r.date_exactness:.2f})")
     if verbose:
         lines.append("-- misses")
         lines.extend(f"  {m}" for m in r.misses)

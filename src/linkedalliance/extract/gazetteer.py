@@ -72,8 +72,11 @@ _KIND_ORDER = ("state", "person", "weapon", "place", "organisation", "event", "p
 
 
 def kind_of_types(types: Iterable[object]) -> str | None:
-    kinds = {_PARENT[str(t)[len(str(LA)):]] for t in types
-             if str(t).startswith(str(LA)) and str(t)[len(str(LA)):] in _PARENT}
+    kinds = {
+        _PARENT[str(t)[len(str(LA)) :]]
+        for t in types
+        if str(t).startswith(str(LA)) and str(t)[len(str(LA)) :] in _PARENT
+    }
     for k in _KIND_ORDER:
         if k in kinds:
             return k
@@ -103,9 +106,41 @@ def skeleton(word: str) -> str:
 
 #: Words that never start or form a name on their own.
 STOP_CAPS = {
-    "the", "a", "an", "and", "of", "in", "on", "at", "for", "to", "by", "with", "from",
-    "as", "but", "while", "after", "before", "since", "both", "neither", "this", "that",
-    "these", "those", "it", "its", "he", "she", "they", "we", "our", "their", "his", "her",
+    "the",
+    "a",
+    "an",
+    "and",
+    "of",
+    "in",
+    "on",
+    "at",
+    "for",
+    "to",
+    "by",
+    "with",
+    "from",
+    "as",
+    "but",
+    "while",
+    "after",
+    "before",
+    "since",
+    "both",
+    "neither",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "its",
+    "he",
+    "she",
+    "they",
+    "we",
+    "our",
+    "their",
+    "his",
+    "her",
 }
 
 
@@ -274,10 +309,12 @@ class Gazetteer:
 
 
 def _described(graph: Graph, s: URIRef) -> tuple[tuple[URIRef, Node], ...]:
-    return tuple(sorted(
-        ((p, o) for p in (RDF.type, RDFS.label) for o in graph.objects(s, p)),
-        key=lambda po: (str(po[0]), str(po[1]), po[1].n3()),
-    ))
+    return tuple(
+        sorted(
+            ((p, o) for p in (RDF.type, RDFS.label) for o in graph.objects(s, p)),
+            key=lambda po: (str(po[0]), str(po[1]), po[1].n3()),
+        )
+    )
 
 
 def _posts(graph: Graph, exclude: set[URIRef]) -> dict[tuple[str, str], URIRef]:
@@ -288,7 +325,7 @@ def _posts(graph: Graph, exclude: set[URIRef]) -> dict[tuple[str, str], URIRef]:
             continue
         for ptype in graph.objects(post, LA.postType):
             for where in graph.objects(post, ORG.postIn):
-                key = (str(ptype)[len(str(LA)):], str(where))
+                key = (str(ptype)[len(str(LA)) :], str(where))
                 found.setdefault(key, set()).add(post)
     return {k: next(iter(v)) for k, v in sorted(found.items()) if len(v) == 1}
 
@@ -299,7 +336,7 @@ def _first_name(ent: Entity) -> str:
 
 
 def _mid_sentence(tokens: list[Token], i: int) -> bool:
-    return tokens[i - 1].text not in ".!?\n“\""
+    return tokens[i - 1].text not in '.!?\n“"'
 
 
 def _followed_by_cap_name(tokens: list[Token], i: int) -> bool:
@@ -316,14 +353,19 @@ def names_of(graph: Graph, s: URIRef) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     seen: set[str] = set()
     props = [
-        (RDFS.label, False), (SKOS.prefLabel, False), (SKOS.altLabel, False),
-        (SCHEMA.name, False), (SCHEMA.alternateName, False),
-        (SKOS.hiddenLabel, True), (LA.demonym, True),
+        (RDFS.label, False),
+        (SKOS.prefLabel, False),
+        (SKOS.altLabel, False),
+        (SCHEMA.name, False),
+        (SCHEMA.alternateName, False),
+        (SKOS.hiddenLabel, True),
+        (LA.demonym, True),
     ]
     for prop, hidden in props:
         for o in sorted(graph.objects(s, prop), key=str):
-            if isinstance(o, Literal) and (o.language in (None, "en") or
-                                           str(o.language).startswith("en")):
+            if isinstance(o, Literal) and (
+                o.language in (None, "en") or str(o.language).startswith("en")
+            ):
                 name = str(o).strip()
                 if name and name not in seen:
                     seen.add(name)

@@ -51,9 +51,25 @@ class Mention:
 _CONF = {"label": 0.95, "fuzzy": 0.8, "surname": 0.75, "discovered": 0.7, "country": 0.9}
 
 _MONTHS = {
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday",
-    "Friday", "Saturday", "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
 }
 
 # A capitalised name word: "Syarhey", "Mirzoyan", "O'Neil", "Noyan-Tapan".
@@ -239,13 +255,35 @@ def _discover_things(text: str, gaz: Gazetteer, disc: _Discovery) -> None:
             if p in _MONTHS or gaz.entity_by_key(p) is not None:
                 continue
             head = m.groupdict().get("head")
-            name = f"{p} {head}" if head and head not in ("region", "province", "oblast",
-                                                          "district") else p
+            name = (
+                f"{p} {head}"
+                if head and head not in ("region", "province", "oblast", "district")
+                else p
+            )
             disc.add("place", name)
 
 
-_ORG_STOP = {"The", "A", "An", "In", "On", "At", "As", "But", "And", "Both", "If", "While",
-             "Since", "After", "Before", "According", "Despite", "Speaking", "Neither"}
+_ORG_STOP = {
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "As",
+    "But",
+    "And",
+    "Both",
+    "If",
+    "While",
+    "Since",
+    "After",
+    "Before",
+    "According",
+    "Despite",
+    "Speaking",
+    "Neither",
+}
 
 
 def _trim_org(org: str) -> str | None:
@@ -254,9 +292,22 @@ def _trim_org(org: str) -> str | None:
         words = words[1:]
     if not words:
         return None
-    if len(words) == 1 and words[0] in ("Ministry", "Department", "Service", "Union",
-                                        "Alliance", "Parliament", "Church", "Party", "Army",
-                                        "Office", "Forces", "Council", "Press", "News"):
+    if len(words) == 1 and words[0] in (
+        "Ministry",
+        "Department",
+        "Service",
+        "Union",
+        "Alliance",
+        "Parliament",
+        "Church",
+        "Party",
+        "Army",
+        "Office",
+        "Forces",
+        "Council",
+        "Press",
+        "News",
+    ):
         return None
     return " ".join(words)
 

@@ -57,8 +57,9 @@ class Fact:
     def key(self) -> tuple[object, ...]:
         return (
             self.cls,
-            tuple(sorted((p, tuple(sorted(str(e.iri) for e in es)))
-                         for p, es in self.roles.items())),
+            tuple(
+                sorted((p, tuple(sorted(str(e.iri) for e in es))) for p, es in self.roles.items())
+            ),
             self.post.key() if self.post else None,
         )
 
@@ -112,11 +113,17 @@ class Ctx:
         w = re.search(r"(\w+)\s+(?:the\s+)?$", pre)
         if w is None or w.group(1).lower() not in _PREPOSITIONS:
             return False
-        return re.search(r"(?:spokes\w+|officials?|representatives?|envoys?)\s+\w+\s+"
-                         r"(?:the\s+)?$", pre) is None
+        return (
+            re.search(
+                r"(?:spokes\w+|officials?|representatives?|envoys?)\s+\w+\s+"
+                r"(?:the\s+)?$",
+                pre,
+            )
+            is None
+        )
 
     def the_two(self) -> list[Entity]:
-        """"the two countries/sides/ministries ...": the last two states mentioned."""
+        """ "the two countries/sides/ministries ...": the last two states mentioned."""
         return self.recent_states[:2] if len(self.recent_states) >= 2 else []
 
     def before(self, pos: int, kinds: Iterable[str] = AGENT_KINDS) -> list[Mention]:
@@ -139,8 +146,11 @@ class Ctx:
         """The agent before ``pos``: the last fitting mention in the same clause, not
         quoted, not in a closed apposition, not a possessor, not the object of a
         preposition; else a pronoun's antecedent."""
-        cands = [m for m in self.before(pos, kinds)
-                 if not self.in_quote(m) and not self.in_closed_apposition(m, pos)]
+        cands = [
+            m
+            for m in self.before(pos, kinds)
+            if not self.in_quote(m) and not self.in_closed_apposition(m, pos)
+        ]
         clause_start = self.sent.start
         seg = self.text[self.sent.start : pos]
         for sep in re.finditer(r"[;:]|\bwhile\b|\bbut\b|[”\"],?\s", seg):
@@ -171,16 +181,37 @@ class Ctx:
 
     def anaphoric_org(self, start: int) -> Entity | None:
         seg = self.text[start : self.sent.end].lower()
-        if re.match(r"\s*(?:from\s+|with\s+|to\s+|of\s+)?the (?:bloc|alliance|organi[sz]ation|"
-                    r"pact)\b", seg) or re.search(r"\bthe (?:bloc|alliance|organi[sz]ation)\b",
-                                                  seg[:60]):
+        if re.match(
+            r"\s*(?:from\s+|with\s+|to\s+|of\s+)?the (?:bloc|alliance|organi[sz]ation|"
+            r"pact)\b",
+            seg,
+        ) or re.search(r"\bthe (?:bloc|alliance|organi[sz]ation)\b", seg[:60]):
             return self.last_org
         return None
 
 
 _PREPOSITIONS = {
-    "in", "to", "at", "from", "of", "with", "for", "on", "into", "near", "against", "toward",
-    "towards", "than", "like", "over", "about", "between", "among", "inside", "within",
+    "in",
+    "to",
+    "at",
+    "from",
+    "of",
+    "with",
+    "for",
+    "on",
+    "into",
+    "near",
+    "against",
+    "toward",
+    "towards",
+    "than",
+    "like",
+    "over",
+    "about",
+    "between",
+    "among",
+    "inside",
+    "within",
 }
 
 
@@ -199,9 +230,7 @@ def _apposition_spans(sent: Sentence) -> list[tuple[int, int]]:
     t = sent.text
     for m in re.finditer(r"\s?[—–][^—–]{2,90}?[—–]\s?", t):
         out.append((sent.start + m.start(), sent.start + m.end()))
-    for m in re.finditer(
-        r",\s+(?:an?|the|[A-Z][\w.-]*(?:’s|'s|’))\s+[^,;:“”\"]{2,90}?,", t
-    ):
+    for m in re.finditer(r",\s+(?:an?|the|[A-Z][\w.-]*(?:’s|'s|’))\s+[^,;:“”\"]{2,90}?,", t):
         out.append((sent.start + m.start(), sent.start + m.end()))
     return out
 
@@ -271,11 +300,16 @@ _MEET = re.compile(
 
 
 _SUMMON = re.compile(r"\bsummon(?:ed|s)?\b")
-_RECALL = re.compile(r"\b(?:recall(?:ed|s)?(?: to| from)?|returned (?:to|from)|withdr[ae]wn? "
-                     r"(?:to|from))\b", re.I)
+_RECALL = re.compile(
+    r"\b(?:recall(?:ed|s)?(?: to| from)?|returned (?:to|from)|withdr[ae]wn? "
+    r"(?:to|from))\b",
+    re.I,
+)
 _SEVER = re.compile(r"\b(?:sever(?:ed|ing)?|broke off|cut) (?:of )?(?:diplomatic )?relations\b")
-_EMBASSY = re.compile(r"\bembass(?:y|ies)\b[^.;]{0,60}?\b(?:open(?:ed|s|ing)?|establish\w*)"
-                      r"\s+(?:in\s+)?")
+_EMBASSY = re.compile(
+    r"\bembass(?:y|ies)\b[^.;]{0,60}?\b(?:open(?:ed|s|ing)?|establish\w*)"
+    r"\s+(?:in\s+)?"
+)
 
 
 def _ents(ms: Iterable[Mention]) -> list[Entity]:
@@ -308,8 +342,11 @@ def rule_membership(ctx: Ctx) -> list[Fact]:
     for pattern, cls, status, conf in specs:
         for m in pattern.finditer(s):
             a, b = ctx.rel(m)
-            if re.match(r"\s*(?:from\s+|of\s+)?(?:an?|the)\s+(?:\w+\s+)?(?:precursor|"
-                        r"predecessor|forerunner)\b", s[m.end():]):
+            if re.match(
+                r"\s*(?:from\s+|of\s+)?(?:an?|the)\s+(?:\w+\s+)?(?:precursor|"
+                r"predecessor|forerunner)\b",
+                s[m.end() :],
+            ):
                 continue  # "quit a precursor to the bloc": not the bloc itself
             org = ctx.obj(b, _ORG_KINDS)
             if org is None or _far(ctx, b, org):
@@ -353,10 +390,15 @@ def _memberships(ctx: Ctx) -> list[Fact]:
         org = inside[0].entity if inside else ctx.obj(b, _ORG_KINDS)
         if org is None:
             continue
-        members = [x.entity for x in ctx.mentions
-                   if x.kind == "state" and ctx.sent.start <= x.start and x.end <= a
-                   and not ctx.text[x.end : x.end + 2].startswith(("’s", "'s"))
-                   and not ctx.in_quote(x)]
+        members = [
+            x.entity
+            for x in ctx.mentions
+            if x.kind == "state"
+            and ctx.sent.start <= x.start
+            and x.end <= a
+            and not ctx.text[x.end : x.end + 2].startswith(("’s", "'s"))
+            and not ctx.in_quote(x)
+        ]
         members = _ents_unique(members)
         after_org = [x for x in ctx.after(b, ("organisation",))]
         orgs = _ents(after_org[:3]) if re.search(r"\b(two|three|both)\b.*:", s) else [org]
@@ -385,8 +427,10 @@ def _ents_unique(es: Iterable[Entity]) -> list[Entity]:
     return out
 
 
-_LED_BY = re.compile(r"\b(?:alliance|bloc|organi[sz]ation|pact|union|grouping)\s+"
-                     r"(?:led|dominated|headed)\s+by\s+")
+_LED_BY = re.compile(
+    r"\b(?:alliance|bloc|organi[sz]ation|pact|union|grouping)\s+"
+    r"(?:led|dominated|headed)\s+by\s+"
+)
 _FOUNDED_BY = re.compile(r"\b(?:[Ff]ounded|[Cc]reated|[Ee]stablished|[Ss]et up)\s+by\s+")
 _MEMBERS_INCLUDE = re.compile(r"\bmembers\s+(?:include|including|are)\b")
 
@@ -425,7 +469,8 @@ def _memberships_implied(ctx: Ctx) -> list[Fact]:
         a, b = ctx.rel(m)
         founders = states_from(b, r"[.;:]|,|\bin\b")
         orgs = [x for x in ctx.mentions if x.kind == "organisation" and x.start >= b] or [
-            x for x in ctx.before(a, _ORG_KINDS)][-1:]
+            x for x in ctx.before(a, _ORG_KINDS)
+        ][-1:]
         for f in founders:
             if orgs:
                 add(f.entity, orgs[0].entity, "FounderRole", a)
@@ -512,9 +557,14 @@ def rule_transfer(ctx: Ctx) -> list[Fact]:
         if rm is not None:
             pos = b + rm.end()
             cands = [x for x in after_states if x.start >= pos]
-            if cands and cands[0].start - pos < 30 and not re.match(
-                r"[’']s?\s+(?:arch|main|old|long|bitter|chief)?\s*(?:enemy|rival|foe|"
-                r"adversary|neighbou?r)", ctx.text[cands[0].end : cands[0].end + 30]
+            if (
+                cands
+                and cands[0].start - pos < 30
+                and not re.match(
+                    r"[’']s?\s+(?:arch|main|old|long|bitter|chief)?\s*(?:enemy|rival|foe|"
+                    r"adversary|neighbou?r)",
+                    ctx.text[cands[0].end : cands[0].end + 30],
+                )
             ):
                 recipient = cands[0].entity
         if recipient is None and verb.startswith("aided") and after_states:
@@ -555,10 +605,12 @@ def rule_meeting(ctx: Ctx) -> list[Fact]:
         post = s[cand.end() : cand.end() + 4]
         # "the Minsk talks", "at the summit": an event already told; "to hold meetings":
         # a plan; "hosted by": an exhibition's host; "to a meeting" after "summoned"
-        if re.search(r"\bthe\s+(?:[A-Z]\w+\s+)?$", s[max(0, cand.start() - 20):cand.start()]):
+        if re.search(r"\bthe\s+(?:[A-Z]\w+\s+)?$", s[max(0, cand.start() - 20) : cand.start()]):
             continue
-        if re.search(r"\bto (?:hold|have)\s+$", pre) or post.startswith(" by") or (
-            _SUMMON.search(s)
+        if (
+            re.search(r"\bto (?:hold|have)\s+$", pre)
+            or post.startswith(" by")
+            or (_SUMMON.search(s))
         ):
             continue
         meet = cand
@@ -569,9 +621,12 @@ def rule_meeting(ctx: Ctx) -> list[Fact]:
         host: Entity | None = None
         hm = re.search(r"\b(?:in|to)\s+(\w+)", s)
         for x in ctx.mentions:
-            if x.kind in ("state",) and visitor is not None and x.entity is not ctx.state_of(
-                visitor
-            ) and (hm is None or x.start >= ctx.sent.start + hm.start()):
+            if (
+                x.kind in ("state",)
+                and visitor is not None
+                and x.entity is not ctx.state_of(visitor)
+                and (hm is None or x.start >= ctx.sent.start + hm.start())
+            ):
                 host = x.entity
                 break
         if visitor is not None and host is not None and visitor is not host:
@@ -603,19 +658,30 @@ def rule_meeting(ctx: Ctx) -> list[Fact]:
 
 
 _POST_TYPES: list[tuple[re.Pattern[str], str, str]] = [
-    (re.compile(r"\bdeputy prime minister\b", re.I), "DeputyHeadOfGovernment",
-     "Deputy Prime Minister"),
+    (
+        re.compile(r"\bdeputy prime minister\b", re.I),
+        "DeputyHeadOfGovernment",
+        "Deputy Prime Minister",
+    ),
     (re.compile(r"\bprime minister\b|\bpremier\b", re.I), "HeadOfGovernment", "Prime Minister"),
     (re.compile(r"\bpresident\b", re.I), "HeadOfState", "President"),
-    (re.compile(r"\bdefen[cs]e minister\b|\bminister of defen[cs]e\b", re.I), "DefenceMinister",
-     "Minister of Defence"),
-    (re.compile(r"\bforeign minister\b|\bminister of foreign affairs\b", re.I),
-     "ForeignMinister", "Minister of Foreign Affairs"),
+    (
+        re.compile(r"\bdefen[cs]e minister\b|\bminister of defen[cs]e\b", re.I),
+        "DefenceMinister",
+        "Minister of Defence",
+    ),
+    (
+        re.compile(r"\bforeign minister\b|\bminister of foreign affairs\b", re.I),
+        "ForeignMinister",
+        "Minister of Foreign Affairs",
+    ),
     (re.compile(r"\bambassador\b", re.I), "Ambassador", "Ambassador"),
-    (re.compile(r"\bcommander\b|\bchief of (?:the )?general staff\b", re.I), "MilitaryCommander",
-     "Commander"),
-    (re.compile(r"\b(?:analyst|research fellow|researcher|expert)\b", re.I), "Analyst",
-     "Analyst"),
+    (
+        re.compile(r"\bcommander\b|\bchief of (?:the )?general staff\b", re.I),
+        "MilitaryCommander",
+        "Commander",
+    ),
+    (re.compile(r"\b(?:analyst|research fellow|researcher|expert)\b", re.I), "Analyst", "Analyst"),
     (re.compile(r"\bspokes(?:man|woman|person)\b", re.I), "Spokesperson", "Spokesperson"),
 ]
 _RANK_WORDS = re.compile(
@@ -651,12 +717,20 @@ def rule_tenure(ctx: Ctx) -> list[Fact]:
                 continue
             title = ptype
             head = pre[: tm.start()]
-            st = [m for m in ctx.mentions if m.kind == "state" and m.end <= p.start - len(pre)
-                  + tm.start() and m.start >= p.start - len(pre) + tm.start() - 25]
+            st = [
+                m
+                for m in ctx.mentions
+                if m.kind == "state"
+                and m.end <= p.start - len(pre) + tm.start()
+                and m.start >= p.start - len(pre) + tm.start() - 25
+            ]
             if st:
                 state = st[-1].entity
-            org = [m for m in ctx.mentions if m.kind == "organisation" and m.start >= p.end
-                   and m.start - p.end < 60]
+            org = [
+                m
+                for m in ctx.mentions
+                if m.kind == "organisation" and m.start >= p.end and m.start - p.end < 60
+            ]
             if ptype == "Analyst" and org:
                 state = org[0].entity
             del head
@@ -674,16 +748,28 @@ def rule_tenure(ctx: Ctx) -> list[Fact]:
             role = am.group("role")
             for pat, ptype, label in _POST_TYPES:
                 if pat.search(role):
-                    st_ms = [m for m in ctx.mentions if m.start >= p.end and m.start < p.end +
-                             len(am.group(0)) and m.kind in ("state", "organisation")]
+                    st_ms = [
+                        m
+                        for m in ctx.mentions
+                        if m.start >= p.end
+                        and m.start < p.end + len(am.group(0))
+                        and m.kind in ("state", "organisation")
+                    ]
                     state = st_ms[0].entity if st_ms else None
                     out.append(_tenure(ctx, p, ptype, label, state, None, 0.55 if state else 0.4))
                     break
     return out
 
 
-def _tenure(ctx: Ctx, p: Mention, ptype: str, label: str, state: Entity | None,
-            rank: str | None, conf: float) -> Fact:
+def _tenure(
+    ctx: Ctx,
+    p: Mention,
+    ptype: str,
+    label: str,
+    state: Entity | None,
+    rank: str | None,
+    conf: float,
+) -> Fact:
     f = Fact("Tenure", *_span(ctx), conf)
     f.add("la:holder", p.entity)
     where = state.label if state else ""
@@ -782,18 +868,22 @@ def rule_statement(ctx: Ctx) -> list[Fact]:
 
 
 def _recalls(ctx: Ctx) -> list[Fact]:
-    """"The envoy was recalled to Yerevan" (the state of the destination recalls him),
+    """ "The envoy was recalled to Yerevan" (the state of the destination recalls him),
     "Belarus' ambassador returned to Minsk" (the possessor's state)."""
     out: list[Fact] = []
     s = ctx.sent.text
     for m in _RECALL.finditer(s):
         a, b = ctx.rel(m)
-        if not re.search(r"(?i)ambassador|envoy|charg|diplomat", s[max(0, m.start() - 60):
-                                                                    m.start()]):
+        if not re.search(
+            r"(?i)ambassador|envoy|charg|diplomat", s[max(0, m.start() - 60) : m.start()]
+        ):
             continue
         dest = [x for x in ctx.after(b, ("state",)) if x.start - b < 12]
-        owner = [x for x in ctx.before(a, ("state",))
-                 if ctx.text[x.end : x.end + 2] in ("’s", "'s", "’ ", "' ")]
+        owner = [
+            x
+            for x in ctx.before(a, ("state",))
+            if ctx.text[x.end : x.end + 2] in ("’s", "'s", "’ ", "' ")
+        ]
         if dest and m.group(0).lower().endswith(" to"):
             agent: Entity | None = dest[0].entity
         else:
@@ -811,7 +901,7 @@ def _recalls(ctx: Ctx) -> list[Fact]:
 
 
 def _embassies(ctx: Ctx) -> list[Fact]:
-    """"embassies are about to be opened in Yerevan and Minsk": each in the other's
+    """ "embassies are about to be opened in Yerevan and Minsk": each in the other's
     capital; "X opened an embassy in Y"."""
     out: list[Fact] = []
     m = _EMBASSY.search(ctx.sent.text)
@@ -859,8 +949,9 @@ def rule_diplomatic(ctx: Ctx) -> list[Fact]:
     m = _SEVER.search(s)
     if m:
         states = _states_in(ctx)
-        if len(states) < 2 and re.search(r"\bthe two (?:nations|countries|states|sides)\b",
-                                         s[m.end():]):
+        if len(states) < 2 and re.search(
+            r"\bthe two (?:nations|countries|states|sides)\b", s[m.end() :]
+        ):
             states = ctx.the_two()
         if len(states) >= 2:
             f = Fact("RelationsSevered", *_span(ctx), 0.5)
@@ -869,22 +960,39 @@ def rule_diplomatic(ctx: Ctx) -> list[Fact]:
     return out
 
 
-RULES = (rule_membership, rule_agreement, rule_transfer, rule_meeting, rule_tenure,
-         rule_statement, rule_diplomatic)
+RULES = (
+    rule_membership,
+    rule_agreement,
+    rule_transfer,
+    rule_meeting,
+    rule_tenure,
+    rule_statement,
+    rule_diplomatic,
+)
 
 
 def _demonym_state(ctx_mentions: list[Mention], p: Mention, text: str) -> Entity | None:
     pre = text[max(0, p.start - 60) : p.start]
-    if not re.search(r"(?i)(?:president|minister|ambassador|leader|general|commander)\W*"
-                     r"(?:[A-Z][\w.-]+\s+){0,2}$", pre):
+    if not re.search(
+        r"(?i)(?:president|minister|ambassador|leader|general|commander)\W*"
+        r"(?:[A-Z][\w.-]+\s+){0,2}$",
+        pre,
+    ):
         return None
-    st = [m for m in ctx_mentions if m.kind == "state" and m.end <= p.start
-          and m.start >= p.start - 60]
+    st = [
+        m
+        for m in ctx_mentions
+        if m.kind == "state" and m.end <= p.start and m.start >= p.start - 60
+    ]
     return st[-1].entity if st else None
 
 
-def find_relations(text: str, mentions: list[Mention], dates: list[DateMention],
-                   skip: Iterable[tuple[int, int]] = ()) -> list[Fact]:
+def find_relations(
+    text: str,
+    mentions: list[Mention],
+    dates: list[DateMention],
+    skip: Iterable[tuple[int, int]] = (),
+) -> list[Fact]:
     """Candidate facts of a document, in text order, duplicates merged."""
     out: list[Fact] = []
     last_person: Entity | None = None
@@ -910,8 +1018,18 @@ def find_relations(text: str, mentions: list[Mention], dates: list[DateMention],
                 st = _demonym_state(ms, m, text)
                 if st is not None:
                     person_state.setdefault(str(m.entity.iri), st)
-        ctx = Ctx(sent, ms, ds, text, last_person, last_org, last_state, person_state,
-                  recent_states=list(recent_states), memory=memory)
+        ctx = Ctx(
+            sent,
+            ms,
+            ds,
+            text,
+            last_person,
+            last_org,
+            last_state,
+            person_state,
+            recent_states=list(recent_states),
+            memory=memory,
+        )
         facts = [f for rule in RULES for f in rule(ctx)]
         out.extend(facts)
         prev_statement = next((f for f in reversed(facts) if f.cls == "Statement"), None)
@@ -964,9 +1082,22 @@ def merge(facts: list[Fact]) -> list[Fact]:
             seen[k] = f
             out.append(f)
             continue
-        if f.cls in ("Statement", "Meeting", "OfficialVisit", "Accession", "Withdrawal",
-                     "WithdrawalAnnouncement", "ParticipationSuspension", "Ratification",
-                     "ArmsTransfer", "AmbassadorSummoned") and f.dates:
+        if (
+            f.cls
+            in (
+                "Statement",
+                "Meeting",
+                "OfficialVisit",
+                "Accession",
+                "Withdrawal",
+                "WithdrawalAnnouncement",
+                "ParticipationSuspension",
+                "Ratification",
+                "ArmsTransfer",
+                "AmbassadorSummoned",
+            )
+            and f.dates
+        ):
             k = k + tuple(sorted((p, d.value) for p, d in f.dates.items()))
         if f.cls == "Statement":
             k = k + (f.start,)

@@ -78,9 +78,37 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
 
 
 _ABBREV = {
-    "mr", "mrs", "ms", "dr", "gen", "col", "lt", "maj", "capt", "st", "no", "vol", "u.s",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc",
-    "co", "corp", "ltd", "jr", "sr",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "gen",
+    "col",
+    "lt",
+    "maj",
+    "capt",
+    "st",
+    "no",
+    "vol",
+    "u.s",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "inc",
+    "co",
+    "corp",
+    "ltd",
+    "jr",
+    "sr",
 }
 
 
@@ -104,7 +132,7 @@ def sentences(text: str) -> list[Sentence]:
             w = word.group(1).lower() if word else ""
             if w in _ABBREV or (len(w) == 1 and w.isalpha()) or re.fullmatch(r"[a-z]\.[a-z]", w):
                 continue
-            end = m.start() + 1 + (1 if chunk[m.start() + 1 : m.start() + 2] in "”\"’)" else 0)
+            end = m.start() + 1 + (1 if chunk[m.start() + 1 : m.start() + 2] in '”"’)' else 0)
             _add(out, base, chunk, start, end)
             start = m.end()
         _add(out, base, chunk, start, len(chunk))

@@ -46,8 +46,7 @@ async def handle_error(request: Request, exc: Exception) -> Response:
     elif isinstance(exc, HTTPException):
         status, message = exc.status_code, str(exc.detail)
     else:
-        log.exception("unhandled error on %s %s", request.method, request.url.path,
-                      exc_info=exc)
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         status, message = 500, "internal server error (logged on the server)"
     headers = {"Vary": "Accept"}
     if status == 405 and isinstance(exc, HTTPException) and exc.headers:
@@ -83,10 +82,14 @@ async def downloads_redirect(request: Request) -> Response:
 def create_app(store: Store, settings: Settings | None = None) -> Starlette:
     """A Starlette app serving ``store`` with ``settings`` (defaults when ``None``)."""
     settings = settings or Settings()
-    runner = store.runner(time_limit_s=settings.query_time_limit_s,
-                          max_rows=settings.max_result_rows, workers=settings.query_workers)
-    templates = Environment(loader=FileSystemLoader(HERE / "templates"),
-                            autoescape=select_autoescape(["html"]))
+    runner = store.runner(
+        time_limit_s=settings.query_time_limit_s,
+        max_rows=settings.max_result_rows,
+        workers=settings.query_workers,
+    )
+    templates = Environment(
+        loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"])
+    )
     app_state = AppState(store, settings, urls.Urls(settings.base_iri), runner, templates)
 
     @contextlib.asynccontextmanager
@@ -109,16 +112,25 @@ def create_app(store: Store, settings: Settings | None = None) -> Starlette:
         *entities.routes,
         entities.fallback,
     ]
-    middleware = [Middleware(
-        CORSMiddleware, allow_origins=["*"], allow_credentials=False,
-        allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
-        allow_headers=["Accept", "Content-Type"],
-        expose_headers=["X-SPARQL-Truncated", "Link", "Vary"],
-    )]
+    middleware = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_credentials=False,
+            allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
+            allow_headers=["Accept", "Content-Type"],
+            expose_headers=["X-SPARQL-Truncated", "Link", "Vary"],
+        )
+    ]
     app = Starlette(
-        routes=routes, middleware=middleware, lifespan=lifespan,
-        exception_handlers={Exception: handle_error, HTTPException: handle_error,
-                            LinkedAllianceError: handle_error},
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={
+            Exception: handle_error,
+            HTTPException: handle_error,
+            LinkedAllianceError: handle_error,
+        },
     )
     app.state.la = app_state
     return app

@@ -82,12 +82,14 @@ def choose(request: Request, suffix_media: str | None, offers: list[str]) -> str
 
 def link_header(request: Request, path: str) -> str:
     alternates = state(request).urls.alternates(path)
-    return ", ".join(f'<{url}>; rel="alternate"; type="{media}"'
-                     for media, url in alternates.items())
+    return ", ".join(
+        f'<{url}>; rel="alternate"; type="{media}"' for media, url in alternates.items()
+    )
 
 
-def represent(request: Request, node: ox.NamedNode, path: str, suffix_media: str | None,
-              html: HtmlRenderer) -> Response:
+def represent(
+    request: Request, node: ox.NamedNode, path: str, suffix_media: str | None, html: HtmlRenderer
+) -> Response:
     """Answer for one resource in the negotiated representation."""
     app = state(request)
     if not app.store.contains(node):
@@ -179,8 +181,9 @@ def void_triples(request: Request, app: AppState) -> list[ox.Triple]:
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     root = str(request.base_url).rstrip("/")
 
-    def t(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal
-          ) -> None:
+    def t(
+        s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal
+    ) -> None:
         triples.append(ox.Triple(s, ox.NamedNode(p), o))
 
     t(dataset, str(rdf_type.value), ox.NamedNode(VOID + "Dataset"))
@@ -191,8 +194,13 @@ def void_triples(request: Request, app: AppState) -> list[ox.Triple]:
     t(dataset, VOID + "vocabulary", ox.NamedNode(str(ONTOLOGY_IRI)))
     live = ox.NamedNode(str(app.urls.scheme.dataset()) + "#live")
     t(dataset, VOID + "subset", live)
-    t(live, VOID + "triples", ox.Literal(str(len(app.store)),
-                                         datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
+    t(
+        live,
+        VOID + "triples",
+        ox.Literal(
+            str(len(app.store)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+        ),
+    )
     t(live, DCTERMS + "description", ox.Literal("The dataset as this server holds it now."))
     for name, size in pages.download_files(app):
         url = ox.NamedNode(root + app.urls.download(name))
@@ -202,16 +210,25 @@ def void_triples(request: Request, app: AppState) -> list[ox.Triple]:
         t(dataset, DCAT + "distribution", dist)
         t(dist, str(rdf_type.value), ox.NamedNode(DCAT + "Distribution"))
         t(dist, DCAT + "downloadURL", url)
-        t(dist, DCAT + "byteSize", ox.Literal(str(size), datatype=ox.NamedNode(
-            "http://www.w3.org/2001/XMLSchema#nonNegativeInteger")))
+        t(
+            dist,
+            DCAT + "byteSize",
+            ox.Literal(
+                str(size),
+                datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger"),
+            ),
+        )
         media: str | None = None
         try:
             media = rdfio.format_from_path(name).media_type
         except LinkedAllianceError:  # not an RDF file: texts, reports
             media = "text/plain" if name.endswith(".txt") else None
         if media:
-            t(dist, DCAT + "mediaType", ox.NamedNode(
-                f"https://www.iana.org/assignments/media-types/{media}"))
+            t(
+                dist,
+                DCAT + "mediaType",
+                ox.NamedNode(f"https://www.iana.org/assignments/media-types/{media}"),
+            )
     return list(dict.fromkeys(triples))
 
 
@@ -222,8 +239,7 @@ async def void(request: Request) -> Response:
     headers = {"Vary": "Accept"}
     if media == "text/html":
         body = rdf_body(triples, "text/turtle").decode("utf-8")
-        response = pages.render(request, app, "void.html", title="Dataset description",
-                                turtle=body)
+        response = pages.render(request, app, "void.html", title="Dataset description", turtle=body)
         response.headers.update(headers)
         return response
     return Response(rdf_body(triples, media), media_type=media, headers=headers)

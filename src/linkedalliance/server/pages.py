@@ -23,9 +23,15 @@ from ..querypool import QueryRequest
 from ..store import Term
 from .state import AppState, state
 
-LABEL_PROPS = [ox.NamedNode(str(p)) for p in (
-    RDFS.label, SKOS.prefLabel, "http://purl.org/dc/terms/title", "https://schema.org/name",
-)]
+LABEL_PROPS = [
+    ox.NamedNode(str(p))
+    for p in (
+        RDFS.label,
+        SKOS.prefLabel,
+        "http://purl.org/dc/terms/title",
+        "https://schema.org/name",
+    )
+]
 TYPE = ox.NamedNode(str(RDF.type))
 EVIDENCE = ox.NamedNode(str(LA.evidence))
 HAS_SOURCE = ox.NamedNode(str(OA.hasSource))
@@ -110,8 +116,9 @@ class Views:
         if node is None:
             return TermView("")
         if isinstance(node, ox.Literal):
-            note = node.language or (None if node.datatype.value.endswith("#string")
-                                     else compact(node.datatype))
+            note = node.language or (
+                None if node.datatype.value.endswith("#string") else compact(node.datatype)
+            )
             return TermView(node.value, note=note, literal=True)
         if isinstance(node, ox.NamedNode):
             href = self.app.urls.local(node.value) or node.value
@@ -177,12 +184,14 @@ class Views:
         return sorted({self.term(t) for t in self.objects(node, TYPE)}, key=lambda t: t.text)
 
     def fact(self, node: ox.NamedNode | ox.BlankNode) -> FactView:
-        return FactView(self.term(node), self.types(node), self.properties(node),
-                        self.evidence(node))
+        return FactView(
+            self.term(node), self.types(node), self.properties(node), self.evidence(node)
+        )
 
 
-def render(request: Request, app: AppState, template: str, status: int = 200,
-           **context: object) -> HTMLResponse:
+def render(
+    request: Request, app: AppState, template: str, status: int = 200, **context: object
+) -> HTMLResponse:
     html = app.templates.get_template(template).render(
         urls=app.urls, request_path=request.url.path, **context
     )
@@ -199,14 +208,18 @@ def entity_page(request: Request, app: AppState, node: ox.NamedNode) -> Response
         if not isinstance(subject, ox.NamedNode | ox.BlankNode):
             continue
         incoming.append((views.term(subject), views.term(triple.predicate)))
-        if str(subject) not in seen_facts and any(app.store.quads(subject=subject,
-                                                                 predicate=EVIDENCE)):
+        if str(subject) not in seen_facts and any(
+            app.store.quads(subject=subject, predicate=EVIDENCE)
+        ):
             seen_facts.add(str(subject))
             facts.append(views.fact(subject))
-    labels = [views.term(q.object) for q in app.store.quads(subject=node)
-              if q.predicate in LABEL_PROPS]
+    labels = [
+        views.term(q.object) for q in app.store.quads(subject=node) if q.predicate in LABEL_PROPS
+    ]
     return render(
-        request, app, "entity.html",
+        request,
+        app,
+        "entity.html",
         title=views.label(node) or compact(node),
         iri=node.value,
         types=views.types(node),
@@ -215,9 +228,11 @@ def entity_page(request: Request, app: AppState, node: ox.NamedNode) -> Response
         incoming=sorted(incoming, key=lambda r: (r[1].text, r[0].text)),
         own_evidence=views.evidence(node),
         facts=sorted(facts, key=lambda f: f.node.text),
-        alternates=app.urls.alternates(request.url.path.rsplit(".", 1)[0]
-                                       if request.url.path.endswith(".html")
-                                       else request.url.path),
+        alternates=app.urls.alternates(
+            request.url.path.rsplit(".", 1)[0]
+            if request.url.path.endswith(".html")
+            else request.url.path
+        ),
     )
 
 
@@ -268,7 +283,8 @@ def document_page(request: Request, app: AppState, node: ox.NamedNode) -> Respon
         if start is None or end is None:
             continue
         passage = passages.setdefault(
-            (start, end), PassageView(f"char={start},{end}", quote, start, end))
+            (start, end), PassageView(f"char={start},{end}", quote, start, end)
+        )
         for fact_quad in app.store.quads(predicate=EVIDENCE, object=ev):
             fact = views.term(fact_quad.subject)
             if fact not in passage.facts:
@@ -276,7 +292,9 @@ def document_page(request: Request, app: AppState, node: ox.NamedNode) -> Respon
     ordered = sorted(passages.values(), key=lambda p: (p.start, p.end))
     text = read_text(app, doc_id)
     return render(
-        request, app, "document.html",
+        request,
+        app,
+        "document.html",
         title=views.label(node) or doc_id,
         iri=node.value,
         types=views.types(node),
@@ -303,29 +321,42 @@ def ontology_page(request: Request, app: AppState, node: ox.NamedNode) -> Respon
 
     def defs(cls: str) -> list[TermDefinition]:
         out = []
-        subjects = {q.subject for q in app.store.quads(predicate=TYPE,
-                                                       object=ox.NamedNode(cls))}
+        subjects = {q.subject for q in app.store.quads(predicate=TYPE, object=ox.NamedNode(cls))}
         for subject in subjects:
             if not isinstance(subject, ox.NamedNode) or not subject.value.startswith(ns):
                 continue
-            definitions = [d.value for d in (views.objects(subject, DEFINITION)
-                                             or views.objects(subject, COMMENT))
-                           if isinstance(d, ox.Literal)]
+            definitions = [
+                d.value
+                for d in (views.objects(subject, DEFINITION) or views.objects(subject, COMMENT))
+                if isinstance(d, ox.Literal)
+            ]
             relations = []
-            for title, prop in (("subclass of", RDFS.subClassOf),
-                                ("subproperty of", RDFS.subPropertyOf),
-                                ("domain", RDFS.domain), ("range", RDFS.range)):
+            for title, prop in (
+                ("subclass of", RDFS.subClassOf),
+                ("subproperty of", RDFS.subPropertyOf),
+                ("domain", RDFS.domain),
+                ("range", RDFS.range),
+            ):
                 values = views.objects(subject, ox.NamedNode(str(prop)))
                 if values:
                     relations.append((title, [views.term(v) for v in values]))
-            out.append(TermDefinition(
-                subject.value[len(ns):], subject.value, views.label(subject) or compact(subject),
-                definitions[0] if definitions else "", relations))
+            out.append(
+                TermDefinition(
+                    subject.value[len(ns) :],
+                    subject.value,
+                    views.label(subject) or compact(subject),
+                    definitions[0] if definitions else "",
+                    relations,
+                )
+            )
         return sorted(out, key=lambda d: d.anchor.lower())
 
     return render(
-        request, app, "ontology.html",
-        title="Ontology", iri=node.value,
+        request,
+        app,
+        "ontology.html",
+        title="Ontology",
+        iri=node.value,
         metadata=views.properties(node),
         classes=defs(str(OWL.Class)),
         object_properties=defs(str(OWL.ObjectProperty)),
@@ -361,15 +392,18 @@ def figures(app: AppState) -> dict[str, int]:
     if isinstance(cached, dict):
         return cached
     entity_prefix = app.settings.base_iri + "id/"
-    entities = {q.subject.value for q in app.store.quads(predicate=TYPE)
-                if isinstance(q.subject, ox.NamedNode)
-                and q.subject.value.startswith(entity_prefix)}
+    entities = {
+        q.subject.value
+        for q in app.store.quads(predicate=TYPE)
+        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(entity_prefix)
+    }
     result = {
         "quads": len(app.store),
         "named graphs": len(app.store.graph_names()),
         "entities": len(entities),
-        "documents": len({q.subject for q in app.store.quads(predicate=TYPE,
-                                                             object=SOURCE_DOCUMENT)}),
+        "documents": len(
+            {q.subject for q in app.store.quads(predicate=TYPE, object=SOURCE_DOCUMENT)}
+        ),
         "facts with evidence": len({q.subject for q in app.store.quads(predicate=EVIDENCE)}),
     }
     app.cache = {key: result}
@@ -378,9 +412,15 @@ def figures(app: AppState) -> dict[str, int]:
 
 async def home(request: Request) -> Response:
     app = state(request)
-    return render(request, app, "home.html", title="linkedalliance",
-                  figures=figures(app), questions=competency_questions(app),
-                  downloads=download_files(app))
+    return render(
+        request,
+        app,
+        "home.html",
+        title="linkedalliance",
+        figures=figures(app),
+        questions=competency_questions(app),
+        downloads=download_files(app),
+    )
 
 
 @dataclass
@@ -394,8 +434,10 @@ class TableView:
 def _table(app: AppState, kind: str, body: bytes, truncated: bool) -> TableView:
     views = Views(app)
     if kind == "graph":
-        rows = [[views.term(q.subject), views.term(q.predicate), views.term(q.object)]
-                for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+        rows = [
+            [views.term(q.subject), views.term(q.predicate), views.term(q.object)]
+            for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+        ]
         return TableView(["subject", "predicate", "object"], rows, truncated)
     parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
     if isinstance(parsed, ox.QueryBoolean):
@@ -416,20 +458,33 @@ async def query_page(request: Request) -> Response:
         started = time.monotonic()
         try:
             rendered = await anyio.to_thread.run_sync(
-                app.runner.run, QueryRequest(sparql, None, "json", "ntriples"))
+                app.runner.run, QueryRequest(sparql, None, "json", "ntriples")
+            )
             table = _table(app, rendered.kind, rendered.body, rendered.truncated)
         except LinkedAllianceError as exc:
             error, status = exc.message, exc.status
         seconds = time.monotonic() - started
     if not sparql.strip():
-        sparql = ("SELECT ?entity ?label WHERE {\n  ?entity a ?type ; "
-                  "<http://www.w3.org/2000/01/rdf-schema#label> ?label .\n"
-                  f"  FILTER(STRSTARTS(STR(?entity), \"{app.settings.base_iri}id/\"))\n"
-                  "} LIMIT 20")
-    return render(request, app, "query.html", status=status, title="Query", sparql=sparql,
-                  table=table, error=error, seconds=seconds,
-                  max_rows=app.settings.max_result_rows,
-                  limit=app.settings.query_time_limit_s, ran="query" in request.query_params)
+        sparql = (
+            "SELECT ?entity ?label WHERE {\n  ?entity a ?type ; "
+            "<http://www.w3.org/2000/01/rdf-schema#label> ?label .\n"
+            f'  FILTER(STRSTARTS(STR(?entity), "{app.settings.base_iri}id/"))\n'
+            "} LIMIT 20"
+        )
+    return render(
+        request,
+        app,
+        "query.html",
+        status=status,
+        title="Query",
+        sparql=sparql,
+        table=table,
+        error=error,
+        seconds=seconds,
+        max_rows=app.settings.max_result_rows,
+        limit=app.settings.query_time_limit_s,
+        ran="query" in request.query_params,
+    )
 
 
 # --------------------------------------------------------------------------- downloads
@@ -439,8 +494,11 @@ def download_files(app: AppState) -> list[tuple[str, int]]:
     root = app.output_dir
     if not root.is_dir():
         return []
-    return sorted((p.relative_to(root).as_posix(), p.stat().st_size)
-                  for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return sorted(
+        (p.relative_to(root).as_posix(), p.stat().st_size)
+        for p in root.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    )
 
 
 async def downloads(request: Request) -> Response:
@@ -449,5 +507,6 @@ async def downloads(request: Request) -> Response:
 
 
 def error_page(request: Request, app: AppState, status: int, message: str) -> HTMLResponse:
-    return render(request, app, "error.html", status=status, title=f"Error {status}",
-                  message=message)
+    return render(
+        request, app, "error.html", status=status, title=f"Error {status}", message=message
+    )

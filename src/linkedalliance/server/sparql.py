@@ -61,8 +61,10 @@ def negotiate_formats(accept: str | None, fmt: str | None) -> tuple[str | None, 
             "none of the requested media types is available; query results are served as: "
             + ", ".join(RESULT_OFFERS + GRAPH_OFFERS)
         )
-    return (results_format(results).name if results else None,
-            graph_format(graph).name if graph else None)
+    return (
+        results_format(results).name if results else None,
+        graph_format(graph).name if graph else None,
+    )
 
 
 async def _read(request: Request) -> tuple[str | None, list[tuple[str, str]]]:
@@ -86,7 +88,9 @@ async def _read(request: Request) -> tuple[str | None, list[tuple[str, str]]]:
         raise UpdateRefused()
     raise MethodRefused(
         f"unsupported Content-Type {content_type or '(none)'!r}; POST a query as "
-        f"{FORM} (query=...) or as application/sparql-query", 415)
+        f"{FORM} (query=...) or as application/sparql-query",
+        415,
+    )
 
 
 def service_description(request: Request) -> Response:
@@ -108,9 +112,14 @@ def service_description(request: Request) -> Response:
         ox.Triple(dataset, rdf_type, sd("Dataset")),
         ox.Triple(dataset, sd("defaultGraph"), ox.BlankNode("default")),
         ox.Triple(ox.BlankNode("default"), rdf_type, sd("Graph")),
-        ox.Triple(service, ox.NamedNode("http://purl.org/dc/terms/description"),
-                  ox.Literal(f"Read-only. Queries stop after {app.settings.query_time_limit_s:g}"
-                             f" s and return at most {app.settings.max_result_rows} rows.")),
+        ox.Triple(
+            service,
+            ox.NamedNode("http://purl.org/dc/terms/description"),
+            ox.Literal(
+                f"Read-only. Queries stop after {app.settings.query_time_limit_s:g}"
+                f" s and return at most {app.settings.max_result_rows} rows."
+            ),
+        ),
     ]
     for name in [f.name for f in RESULT_FORMATS] + [f.name for f in GRAPH_FORMATS]:
         iri = _format_iri(name)
@@ -118,9 +127,11 @@ def service_description(request: Request) -> Response:
             triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(iri)))
     for graph in app.store.graph_names():
         named = ox.BlankNode(f"g{len(triples)}")
-        triples += [ox.Triple(dataset, sd("namedGraph"), named),
-                    ox.Triple(named, rdf_type, sd("NamedGraph")),
-                    ox.Triple(named, sd("name"), graph)]
+        triples += [
+            ox.Triple(dataset, sd("namedGraph"), named),
+            ox.Triple(named, rdf_type, sd("NamedGraph")),
+            ox.Triple(named, sd("name"), graph),
+        ]
     media = choose(request, None, GRAPH_OFFERS)
     return Response(rdf_body(triples, media), media_type=media, headers={"Vary": "Accept"})
 
@@ -153,7 +164,8 @@ async def sparql(request: Request) -> Response:
     )
     app = state(request)
     rendered = await anyio.to_thread.run_sync(
-        app.runner.run, QueryRequest(query, dataset, results, graph))
+        app.runner.run, QueryRequest(query, dataset, results, graph)
+    )
     headers = {"Vary": "Accept"}
     if rendered.truncated:
         headers["X-SPARQL-Truncated"] = "true"

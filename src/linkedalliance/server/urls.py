@@ -25,8 +25,12 @@ from urllib.parse import quote, urlencode
 from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI, IriScheme
 
 #: Suffix URLs: ``/id/belarus.ttl`` and the like.
-SUFFIXES = {"ttl": "text/turtle", "jsonld": "application/ld+json",
-            "nt": "application/n-triples", "html": "text/html"}
+SUFFIXES = {
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+    "html": "text/html",
+}
 
 HOME = "/"
 SPARQL = "/sparql"
@@ -67,10 +71,10 @@ class Urls:
         """The local path of a data or ontology IRI, or ``None`` for foreign IRIs."""
         ontology = str(ONTOLOGY_IRI)
         if iri == ontology or iri.startswith(ontology + "#"):
-            return ONTOLOGY + iri[len(ontology):]
+            return ONTOLOGY + iri[len(ontology) :]
         for base in (self.base_iri, DEFAULT_BASE):
             if iri.startswith(base):
-                rest = iri[len(base):]
+                rest = iri[len(base) :]
                 if rest and not rest.startswith(("ontology#", "ontology/")):
                     return "/" + rest
                 return None
