@@ -32,3 +32,13 @@ def test_setting_values_are_typed_and_checked() -> None:
 def test_doctests(module: object) -> None:
     failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
     assert tried > 0 and failures == 0
+
+
+def test_flag_settings() -> None:
+    assert settings.Settings().access_log is False
+    assert settings.Settings.from_pairs([("access_log", "true")]).access_log is True
+    assert settings.Settings.from_pairs([("access_log", "off")]).access_log is False
+    with pytest.raises(settings.SettingError, match="setting 'access_log' needs a flag"):
+        settings.Settings.from_pairs([("access_log", "maybe")])
+    with pytest.raises(settings.SettingError, match="lookup_cache"):
+        settings.Settings.from_pairs([("lookup_cache", "-1")])

@@ -16,7 +16,7 @@ linkedalliance.settings.SettingError: unknown setting 'prot'; did you mean 'port
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -31,11 +31,25 @@ class SettingError(LinkedAllianceError):
     """An unknown setting name or a value of the wrong type."""
 
 
+def flag(text: str) -> bool:
+    """A boolean setting: ``true``/``false`` (also ``1``/``0``, ``yes``/``no``, ``on``/``off``).
+
+    >>> flag("true"), flag("Off"), flag("1")
+    (True, False, True)
+    """
+    value = text.strip().lower()
+    if value in ("true", "1", "yes", "on"):
+        return True
+    if value in ("false", "0", "no", "off"):
+        return False
+    raise ValueError(text)
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
-    default: str | int | float | None
-    type: type
+    default: str | int | float | bool | None
+    type: Callable[[str], object]
     help: str
 
 
@@ -83,6 +97,13 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         "Largest contribution body accepted by POST /contributions (larger: 413).",
     ),
+    Setting("access_log", False, flag, "Log every request (uvicorn's access log): true/false."),
+    Setting(
+        "lookup_cache",
+        4096,
+        int,
+        "Rendered /id/... bodies kept in memory (LRU, dropped on every write); 0: no cache.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -104,6 +125,8 @@ class Settings:
     queries_dir: str = "queries"
     write_token: str | None = None
     max_contribution_bytes: int = 2_000_000
+    access_log: bool = False
+    lookup_cache: int = 4096
 
     def __post_init__(self) -> None:
         IriScheme(self.base_iri)  # raises when the base does not end with '/'
@@ -113,6 +136,8 @@ class Settings:
             raise SettingError("max_result_rows must be at least 1")
         if self.query_workers < 1:
             raise SettingError("query_workers must be at least 1")
+        if self.lookup_cache < 0:
+            raise SettingError("lookup_cache must be 0 or more")
 
     @property
     def scheme(self) -> IriScheme:
@@ -132,7 +157,8 @@ class Settings:
                 values[name] = setting.type(text)
             except ValueError:
                 raise SettingError(
-                    f"setting {name!r} needs a {setting.type.__name__}, got {text!r}"
+                    f"setting {name!r} needs a {getattr(setting.type, '__name__', 'value')}, "
+                    f"got {text!r}"
                 ) from None
         try:
             return cls(**values)  # type: ignore[arg-type]
@@ -143,13 +169,16 @@ class Settings:
         return replace(self, **values)  # type: ignore[arg-type]
 
 
+def _shown(default: object) -> str:
+    if default is None:
+        return "unset"
+    return str(default).lower() if isinstance(default, bool) else str(default)
+
+
 def help_text() -> str:
     """The ``--help-settings`` listing."""
     width = max(len(s.name) for s in SETTINGS)
-    lines = [
-        f"  {s.name:<{width}}  {s.help} (default: {'unset' if s.default is None else s.default})"
-        for s in SETTINGS
-    ]
+    lines = [f"  {s.name:<{width}}  {s.help} (default: {_shown(s.default)})" for s in SETTINGS]
     return "Settings (serve --setting NAME VALUE):\n" + "\n".join(lines)
 
 

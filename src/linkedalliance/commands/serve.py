@@ -6,6 +6,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Literal
 
 import click
 from starlette.applications import Starlette
@@ -178,7 +179,30 @@ def command(
         f"serving {len(store)} quads on http://{settings.host}:{settings.port}/ (SPARQL: /sparql)",
         err=True,
     )
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    http, loop = fast_stack()
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        access_log=settings.access_log,
+        http=http,
+        loop=loop,
+    )
+
+
+def fast_stack() -> tuple[Literal["httptools", "h11"], Literal["uvloop", "asyncio"]]:
+    """uvicorn's C HTTP parser and event loop when installed (``uvicorn[standard]``): about
+    3x the requests per second of h11 on the asyncio loop for small answers."""
+    import importlib.util
+
+    http: Literal["httptools", "h11"] = "h11"
+    loop: Literal["uvloop", "asyncio"] = "asyncio"
+    if importlib.util.find_spec("httptools") is not None:
+        http = "httptools"
+    if importlib.util.find_spec("uvloop") is not None:
+        loop = "uvloop"
+    return http, loop
 
 
 def get(app: Starlette, path: str, headers: tuple[str, ...], *, show_headers: bool) -> int:
