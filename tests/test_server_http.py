@@ -549,3 +549,39 @@ def test_serve_bad_setting_and_missing_output(tmp_path: Path) -> None:
     )
     assert missing.exit_code == 2
     assert "run `linkedalliance build` first" in missing.stderr
+
+
+@pytest.mark.parametrize("cache", [4096, 0])
+def test_lookups_follow_writes_with_and_without_the_body_cache(tmp_path: Path, cache: int) -> None:
+    """A triple held by two graphs is described once; the cached body is dropped as soon
+    as the store changes (merge, replace, remove)."""
+    from starlette.testclient import TestClient
+
+    from linkedalliance.store import OxigraphStore
+
+    x = ox.NamedNode(str(SCHEME.entity("x")))
+    label = ox.NamedNode(str(RDFS.label))
+    first, second = str(SCHEME.graph("a")), str(SCHEME.graph("b"))
+    store = OxigraphStore()
+    store.add_graph(first, [ox.Triple(x, label, ox.Literal("X"))])
+    store.add_graph(second, [ox.Triple(x, label, ox.Literal("X"))])
+    client = TestClient(create_app(store, Settings(output_dir=str(tmp_path), lookup_cache=cache)))
+
+    def labels() -> list[str]:
+        response = client.get("/id/x", headers={"Accept": "application/n-triples"})
+        if response.status_code == 404:
+            return []
+        assert response.status_code == 200 and 'rel="alternate"' in response.headers["link"]
+        return sorted(line.split('"')[1] for line in response.text.splitlines())
+
+    assert labels() == ["X"] and labels() == ["X"]
+    turtle = client.get("/id/x.ttl").text
+    assert "@prefix rdfs:" in turtle and "@prefix sh:" not in turtle  # only used prefixes
+    assert client.get("/id/x.ttl").text == turtle
+    store.add_graph(first, [ox.Triple(x, label, ox.Literal("Y"))])
+    assert labels() == ["X", "Y"]
+    store.remove_graph(second)
+    assert labels() == ["Y"]
+    store.remove_graph(first)
+    assert labels() == [] and client.get("/id/x.ttl").status_code == 404
+    assert client.get("/id/x", headers={"Accept": "image/png"}).status_code == 404

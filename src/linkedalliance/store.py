@@ -195,6 +195,15 @@ class Store(ABC):
             return True
         return False
 
+    def triples(
+        self,
+        subject: Subject | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: Term | None = None,
+    ) -> list[ox.Triple]:
+        """Triples matching a pattern in the union of the named graphs, each once."""
+        return list(dict.fromkeys(q.triple for q in self.quads(subject, predicate, object)))
+
 
 def _nt(term: Term | GraphName) -> str:
     return str(term)
@@ -314,6 +323,28 @@ class OxigraphStore(Store):
         if graph is not None:
             return iter(found)
         return (q for q in found if not isinstance(q.graph_name, ox.DefaultGraph))
+
+    def triples(
+        self,
+        subject: Subject | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: Term | None = None,
+    ) -> list[ox.Triple]:
+        if not self._materialised:
+            return super().triples(subject, predicate, object)
+        # the default graph is the union as a set: exact, no duplicates, one index scan
+        found = self._store.quads_for_pattern(subject, predicate, object, _DEFAULT)
+        return [q.triple for q in found]
+
+    def contains(self, term: Term) -> bool:
+        if not self._materialised:
+            return super().contains(term)
+        if not isinstance(term, ox.Literal):
+            for _ in self._store.quads_for_pattern(term, None, None, _DEFAULT):
+                return True
+        for _ in self._store.quads_for_pattern(None, None, term, _DEFAULT):
+            return True
+        return False
 
     def graph_names(self) -> list[ox.NamedNode | ox.BlankNode]:
         return sorted(self._store.named_graphs(), key=str)

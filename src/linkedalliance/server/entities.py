@@ -13,6 +13,8 @@ gets each fact with its quote and offsets in one request.
 
 from __future__ import annotations
 
+import contextlib
+from collections import OrderedDict
 from collections.abc import Callable
 
 import pyoxigraph as ox
@@ -38,32 +40,77 @@ HtmlRenderer = Callable[[Request, AppState, ox.NamedNode], Response]
 
 
 def describe(store: Store, node: ox.NamedNode) -> list[ox.Triple]:
-    """Triples in and out of ``node``, with its evidence nodes and their selectors."""
-    seen: set[ox.Triple] = set()
-    out: list[ox.Triple] = []
+    """Triples in and out of ``node``, with its evidence nodes and their selectors.
 
-    def add(quads: object) -> None:
-        for quad in quads:  # type: ignore[attr-defined]
-            triple = quad.triple
-            if triple not in seen:
-                seen.add(triple)
-                out.append(triple)
-
-    add(store.quads(subject=node))
-    add(store.quads(object=node))
-    for ev in [q.object for q in store.quads(subject=node, predicate=EVIDENCE)]:
+    Reads the union of the named graphs as a set (:meth:`Store.triples`: the materialised
+    default graph of the embedded store), so each triple comes once.
+    """
+    out = store.triples(subject=node)
+    evidence = [t.object for t in out if t.predicate == EVIDENCE]
+    out += [t for t in store.triples(object=node) if t.subject != node]
+    if not evidence:
+        return out
+    extra: list[ox.Triple] = []
+    for ev in dict.fromkeys(evidence):
         if isinstance(ev, ox.NamedNode | ox.BlankNode):
-            add(store.quads(subject=ev))
-            for sel in [q.object for q in store.quads(subject=ev, predicate=HAS_SELECTOR)]:
+            about = store.triples(subject=ev)
+            extra += about
+            for sel in dict.fromkeys(t.object for t in about if t.predicate == HAS_SELECTOR):
                 if isinstance(sel, ox.NamedNode | ox.BlankNode):
-                    add(store.quads(subject=sel))
-    return out
+                    extra += store.triples(subject=sel)
+    # an evidence node may be the node itself, point back to it or share a selector
+    return list(dict.fromkeys(out + extra))
 
 
 def rdf_body(triples: list[ox.Triple], media_type: str) -> bytes:
+    """``triples`` sorted (by their N-Triples form) and serialised; Turtle declares only the
+    prefixes whose namespace occurs in the data."""
     fmt = rdfio.format_from_media_type(media_type)
-    ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    return ox.serialize(ordered, format=fmt.oxigraph, prefixes=PREFIXES) or b""
+    lines = [str(t) for t in triples]
+    order = sorted(range(len(lines)), key=lines.__getitem__)
+    ordered = [triples[i] for i in order]
+    text = "\n".join(lines)
+    prefixes = {name: ns for name, ns in PREFIXES.items() if ns in text}
+    return ox.serialize(ordered, format=fmt.oxigraph, prefixes=prefixes) or b""
+
+
+class BodyCache:
+    """Rendered RDF bodies of resources, least recently used first out, valid for one
+    :attr:`Store.generation` (the whole cache is dropped when the store changes)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.generation = -1
+        self._entries: OrderedDict[tuple[str, str, str], tuple[bytes, str]] = OrderedDict()
+        self.hits = self.misses = 0
+
+    def get(self, key: tuple[str, str, str], generation: int) -> tuple[bytes, str] | None:
+        if generation != self.generation:
+            self._entries.clear()
+            self.generation = generation
+            return None
+        found = self._entries.get(key)
+        if found is None:
+            self.misses += 1
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return found
+
+    def put(self, key: tuple[str, str, str], generation: int, value: tuple[bytes, str]) -> None:
+        """Keep ``value``, rendered from the store as it was at ``generation``."""
+        if self.size <= 0 or generation != self.generation:
+            return
+        self._entries[key] = value
+        if len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+
+def body_cache(app: AppState) -> BodyCache:
+    cache = app.cache.get("bodies")
+    if not isinstance(cache, BodyCache):
+        cache = app.cache["bodies"] = BodyCache(app.settings.lookup_cache)
+    return cache
 
 
 def choose(request: Request, suffix_media: str | None, offers: list[str]) -> str:
@@ -92,15 +139,28 @@ def represent(
 ) -> Response:
     """Answer for one resource in the negotiated representation."""
     app = state(request)
+    generation = app.store.generation
+    cache = body_cache(app)
+    media = None
+    if app.settings.lookup_cache > 0:
+        with contextlib.suppress(NotFound, UnsupportedFormat):  # raised below, after the 404
+            media = choose(request, suffix_media, OFFERS)
+        if media is not None and media != "text/html":
+            found = cache.get((path, node.value, media), generation)
+            if found is not None:
+                body, link = found
+                return Response(body, media_type=media, headers={"Vary": "Accept", "Link": link})
     if not app.store.contains(node):
         raise NotFound(f"no resource <{node.value}> in this dataset")
-    media = choose(request, suffix_media, OFFERS)
-    headers = {"Vary": "Accept", "Link": link_header(request, path)}
+    media = media or choose(request, suffix_media, OFFERS)
+    link = link_header(request, path)
+    headers = {"Vary": "Accept", "Link": link}
     if media == "text/html":
         response = html(request, app, node)
         response.headers.update(headers)
         return response
     body = rdf_body(describe(app.store, node), media)
+    cache.put((path, node.value, media), generation, (body, link))
     return Response(body, media_type=media, headers=headers)
 
 
