@@ -32,13 +32,16 @@ is given the time limit (the remote server should enforce its own limit too).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
 import logging
 import os
+import pickle
 import queue
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -46,6 +49,7 @@ import threading
 import time
 import traceback
 from abc import ABC, abstractmethod
+from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -97,6 +101,13 @@ class QueryRunner(ABC):
 
     @abstractmethod
     def run(self, request: QueryRequest) -> Rendered: ...
+
+    async def run_async(self, request: QueryRequest) -> Rendered:
+        """:meth:`run` for an event loop (by default in a worker thread)."""
+        import anyio.to_thread
+
+        rendered: Rendered = await anyio.to_thread.run_sync(self.run, request)
+        return rendered
 
     def start(self) -> None:  # noqa: B027 - optional hook
         """Start workers ahead of the first query."""
@@ -210,6 +221,118 @@ def _start_worker(
     return process, Connection(parent.detach())
 
 
+class _IdlePool:
+    """Idle workers, for blocking callers (threads) and event-loop callers alike: a worker
+    released while a coroutine waits is handed to it on its loop, no thread involved."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ready = threading.Condition(self._lock)
+        self._workers: deque[_Worker] = deque()
+        self._waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[_Worker]]] = deque()
+
+    def put(self, worker: _Worker) -> None:
+        with self._lock:
+            if self._waiters:
+                loop, future = self._waiters.popleft()
+                try:
+                    loop.call_soon_threadsafe(self._deliver, future, worker)
+                    return
+                except RuntimeError:  # that loop is closed: keep the worker here
+                    pass
+            self._workers.append(worker)
+            self._ready.notify()
+
+    def _deliver(self, future: asyncio.Future[_Worker], worker: _Worker) -> None:
+        if future.done():  # the waiter gave up meanwhile: the next one gets the worker
+            self.put(worker)
+        else:
+            future.set_result(worker)
+
+    def get_nowait(self) -> _Worker:
+        with self._lock:
+            if not self._workers:
+                raise queue.Empty
+            return self._workers.popleft()
+
+    def get(self, timeout: float) -> _Worker:
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while not self._workers:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise queue.Empty
+                self._ready.wait(remaining)
+            return self._workers.popleft()
+
+    async def get_async(self, timeout: float) -> _Worker:
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._workers:
+                return self._workers.popleft()
+            waiter = (loop, loop.create_future())
+            self._waiters.append(waiter)
+        try:
+            return await asyncio.wait_for(waiter[1], max(timeout, 0.001))
+        except TimeoutError:
+            raise queue.Empty from None
+        finally:
+            with self._lock, contextlib.suppress(ValueError):
+                self._waiters.remove(waiter)
+
+
+_HEADER = struct.Struct("!i")
+_LONG_HEADER = struct.Struct("!Q")
+
+
+def _frame_size(buffer: bytearray) -> tuple[int, int] | None:
+    """(header size, payload size) of a :class:`multiprocessing.connection.Connection`
+    message at the start of ``buffer``, once its header has arrived."""
+    if len(buffer) < 4:
+        return None
+    (size,) = _HEADER.unpack_from(buffer)
+    if size != -1:
+        return 4, size
+    if len(buffer) < 12:
+        return None
+    return 12, _LONG_HEADER.unpack_from(buffer, 4)[0]
+
+
+async def _recv_async(conn: Connection, timeout: float) -> object:
+    """``conn.recv()`` without a thread: the event loop reads the socket as bytes arrive.
+
+    Raises :class:`TimeoutError` when no whole message came within ``timeout``."""
+    loop = asyncio.get_running_loop()
+    fd = conn.fileno()
+    buffer = bytearray()
+    done: asyncio.Future[bytes] = loop.create_future()
+
+    def readable() -> None:
+        if done.done():
+            return
+        try:
+            chunk = os.read(fd, 1 << 20)  # the socket is readable: this does not block
+        except BlockingIOError:
+            return
+        except OSError as exc:
+            done.set_exception(exc)
+            return
+        if not chunk:
+            done.set_exception(EOFError("the query worker closed its pipe"))
+            return
+        buffer.extend(chunk)
+        frame = _frame_size(buffer)
+        if frame is not None and len(buffer) >= frame[0] + frame[1]:
+            done.set_result(bytes(buffer[frame[0] : frame[0] + frame[1]]))
+
+    loop.add_reader(fd, readable)
+    try:
+        payload = await asyncio.wait_for(done, max(timeout, 0))
+    finally:
+        loop.remove_reader(fd)
+    return pickle.loads(payload)
+
+
 class ProcessQueryRunner(QueryRunner):
     """A pool of worker processes over a snapshot of an :class:`OxigraphStore`."""
 
@@ -227,7 +350,7 @@ class ProcessQueryRunner(QueryRunner):
         self.max_rows = max_rows
         self.workers = workers
         self.startup_timeout_s = startup_timeout_s
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle = _IdlePool()
         self._lock = threading.Lock()
         self._generation = -1
         self._snapshot: Path | None = None
@@ -319,6 +442,19 @@ class ProcessQueryRunner(QueryRunner):
                 return worker
             worker.kill()
 
+    async def _acquire_async(self, deadline: float) -> _Worker:
+        while True:
+            try:
+                worker = await self._idle.get_async(deadline - time.monotonic())
+            except queue.Empty:
+                raise ServerBusy(
+                    f"all {self.workers} query workers stayed busy for "
+                    f"{self.time_limit_s:g} s; try again shortly"
+                ) from None
+            if worker.generation == self._generation and worker.alive():
+                return worker
+            worker.kill()
+
     def _release(self, worker: _Worker) -> None:
         if worker.generation == self._generation and not self._closed:
             self._idle.put(worker)
@@ -351,13 +487,36 @@ class ProcessQueryRunner(QueryRunner):
             self._replace(worker)
             raise StoreError(f"the query worker died ({exc}); the query was not answered") from exc
         self._release(worker)
-        status = message[0]
-        if status == "ok":
-            rendered: Rendered = message[1]
-            return rendered
-        if status == "error":
-            raise _rebuild_error(*message[1:])
-        raise RuntimeError(f"query worker failed:\n{message[1]}")
+        return _answer(message)
+
+    async def run_async(self, request: QueryRequest) -> Rendered:
+        """:meth:`run` on the event loop: waiting for a worker and for its answer take no
+        thread; only a snapshot renewal (first query, or after a write) runs in one."""
+        if self._closed:
+            raise StoreError("the query runner is closed")
+        started = self._generation < 0
+        if self.store.generation != self._generation:
+            import anyio.to_thread
+
+            await anyio.to_thread.run_sync(self._refresh)
+        grace = self.startup_timeout_s if started else 0.0
+        worker = await self._acquire_async(time.monotonic() + self.time_limit_s + grace)
+        deadline = time.monotonic() + self.time_limit_s
+        try:
+            worker.conn.send(request)
+            message = await _recv_async(worker.conn, deadline - time.monotonic())
+        except TimeoutError:
+            log.warning("query stopped after %s s: %.200s", self.time_limit_s, request.sparql)
+            self._replace(worker)
+            raise QueryTimeout(self.time_limit_s) from None
+        except (EOFError, OSError) as exc:
+            self._replace(worker)
+            raise StoreError(f"the query worker died ({exc}); the query was not answered") from exc
+        except BaseException:  # cancelled while the worker computes: its answer is unknown
+            self._replace(worker)
+            raise
+        self._release(worker)
+        return _answer(message)
 
     def close(self) -> None:
         with self._lock:
@@ -371,6 +530,18 @@ class ProcessQueryRunner(QueryRunner):
                 except queue.Empty:
                     break
         _remove(self._tmp)
+
+
+def _answer(message: object) -> Rendered:
+    """The rendered result a worker sent, or the error it reported, raised here."""
+    assert isinstance(message, tuple)
+    status = message[0]
+    if status == "ok":
+        rendered: Rendered = message[1]
+        return rendered
+    if status == "error":
+        raise _rebuild_error(*message[1:])
+    raise RuntimeError(f"query worker failed:\n{message[1]}")
 
 
 def _remove(path: Path) -> None:

@@ -11,7 +11,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import anyio.to_thread
 import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -457,9 +456,7 @@ async def query_page(request: Request) -> Response:
     if sparql.strip():
         started = time.monotonic()
         try:
-            rendered = await anyio.to_thread.run_sync(
-                app.runner.run, QueryRequest(sparql, None, "json", "ntriples")
-            )
+            rendered = await app.runner.run_async(QueryRequest(sparql, None, "json", "ntriples"))
             table = _table(app, rendered.kind, rendered.body, rendered.truncated)
         except LinkedAllianceError as exc:
             error, status = exc.message, exc.status

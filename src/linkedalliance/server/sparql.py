@@ -12,15 +12,16 @@
   limit gets 503; a result cut at ``max_result_rows`` carries ``X-SPARQL-Truncated: true``;
 * ``GET /sparql`` without a query returns the SPARQL service description (Turtle by default).
 
-Queries run through the app's :class:`~linkedalliance.querypool.QueryRunner` in a worker
-thread, so the event loop keeps serving other requests while a query runs.
+Queries run through the app's :class:`~linkedalliance.querypool.QueryRunner`
+(:meth:`~linkedalliance.querypool.QueryRunner.run_async`: the event loop waits for a worker
+process and reads its answer without a thread hop, and keeps serving other requests
+meanwhile).
 """
 
 from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-import anyio.to_thread
 import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
@@ -163,9 +164,7 @@ async def sparql(request: Request) -> Response:
         named_graphs=tuple(v for k, v in params if k == "named-graph-uri"),
     )
     app = state(request)
-    rendered = await anyio.to_thread.run_sync(
-        app.runner.run, QueryRequest(query, dataset, results, graph)
-    )
+    rendered = await app.runner.run_async(QueryRequest(query, dataset, results, graph))
     headers = {"Vary": "Accept"}
     if rendered.truncated:
         headers["X-SPARQL-Truncated"] = "true"
