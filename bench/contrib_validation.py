@@ -59,8 +59,9 @@ def contribution(store: OxigraphStore, triples: int, tag: str) -> bytes:
     return "\n".join(lines).encode()
 
 
-def run(label: str, store: OxigraphStore, texts: Path, triples: int, repeat: int,
-        full: bool) -> None:
+def run(
+    label: str, store: OxigraphStore, texts: Path, triples: int, repeat: int, full: bool
+) -> None:
     ctx = make_context(store, project_dir=ROOT, texts_dir=texts)
     times = []
     checked = None
@@ -71,18 +72,22 @@ def run(label: str, store: OxigraphStore, texts: Path, triples: int, repeat: int
         checked = check_contribution(parsed, ctx)
         times.append(time.perf_counter() - t0)
     assert checked is not None
-    print(f"{label}: graph {len(store):,} quads; contribution {len(parsed.triples)} triples "
-          f"(after expansion {len(checked.triples)}); conforms={checked.conforms}; "
-          f"neighbourhood {checked.neighbourhood_triples:,} triples, "
-          f"{checked.focus_nodes} focus nodes; median {statistics.median(times):.3f} s "
-          f"(runs: {', '.join(f'{t:.3f}' for t in times)})")
+    print(
+        f"{label}: graph {len(store):,} quads; contribution {len(parsed.triples)} triples "
+        f"(after expansion {len(checked.triples)}); conforms={checked.conforms}; "
+        f"neighbourhood {checked.neighbourhood_triples:,} triples, "
+        f"{checked.focus_nodes} focus nodes; median {statistics.median(times):.3f} s "
+        f"(runs: {', '.join(f'{t:.3f}' for t in times)})"
+    )
     if not checked.conforms:
         print(checked.report.text()[:2000])
     if full:
         t0 = time.perf_counter()
         whole = check_contribution(parsed, ctx, scope="full")
-        print(f"{label}: full validation {time.perf_counter() - t0:.1f} s, "
-              f"same verdict: {whole.conforms == checked.conforms}")
+        print(
+            f"{label}: full validation {time.perf_counter() - t0:.1f} s, "
+            f"same verdict: {whole.conforms == checked.conforms}"
+        )
 
 
 def main() -> None:

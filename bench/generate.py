@@ -76,15 +76,72 @@ def nonneg(value: int) -> str:
 # ---------------------------------------------------------------------------
 
 _SYLLABLES = (
-    "ar", "be", "ka", "lo", "mi", "no", "ra", "sa", "te", "vu", "zo", "dra", "gor", "han",
-    "is", "jen", "kor", "lan", "mor", "nes", "ost", "pal", "qua", "ren", "sil", "tor",
-    "ul", "var", "wen", "yar", "zel", "bö", "çe", "ñu", "ša", "ré", "ø", "ły",
+    "ar",
+    "be",
+    "ka",
+    "lo",
+    "mi",
+    "no",
+    "ra",
+    "sa",
+    "te",
+    "vu",
+    "zo",
+    "dra",
+    "gor",
+    "han",
+    "is",
+    "jen",
+    "kor",
+    "lan",
+    "mor",
+    "nes",
+    "ost",
+    "pal",
+    "qua",
+    "ren",
+    "sil",
+    "tor",
+    "ul",
+    "var",
+    "wen",
+    "yar",
+    "zel",
+    "bö",
+    "çe",
+    "ñu",
+    "ša",
+    "ré",
+    "ø",
+    "ły",
 )
 _STATE_ENDINGS = ("ia", "stan", "land", "ova", "ania", "ey", "ar", "ica")
 _GIVEN = (
-    "Anna", "Aram", "Boris", "Chen", "Dilnoza", "Élodie", "Farid", "Gulnara", "Hakan",
-    "Ilham", "Jana", "Karen", "Lena", "Mikhail", "Nikol", "Olga", "Pavel", "Rustam",
-    "Siranush", "Tomás", "Ulan", "Viktor", "Władysław", "Yerlan", "Zoë",
+    "Anna",
+    "Aram",
+    "Boris",
+    "Chen",
+    "Dilnoza",
+    "Élodie",
+    "Farid",
+    "Gulnara",
+    "Hakan",
+    "Ilham",
+    "Jana",
+    "Karen",
+    "Lena",
+    "Mikhail",
+    "Nikol",
+    "Olga",
+    "Pavel",
+    "Rustam",
+    "Siranush",
+    "Tomás",
+    "Ulan",
+    "Viktor",
+    "Władysław",
+    "Yerlan",
+    "Zoë",
 )
 _ORG_PATTERNS = (
     ("{a} Treaty Organisation", "MilitaryAlliance"),
@@ -195,8 +252,18 @@ class _Date:
 
     def text(self) -> str:
         months = (
-            "January", "February", "March", "April", "May", "June", "July", "August",
-            "September", "October", "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         )
         if self.precision == "date":
             return f"{self.day} {months[self.month - 1]} {self.year}"
@@ -331,8 +398,12 @@ class Generator:
             status = "Withdrawn"
             sentence += f" and left it in {end.text()}"
         pairs.append((LA + "membershipStatus", iri(LA + status)))
-        fact = Fact(self.slugs.mint(f"{state.slug}-{org.slug}-membership"), "Membership",
-                    pairs, sentence + ".")
+        fact = Fact(
+            self.slugs.mint(f"{state.slug}-{org.slug}-membership"),
+            "Membership",
+            pairs,
+            sentence + ".",
+        )
         self.memberships[(state.slug, org.slug)] = fact
         return fact
 
@@ -341,8 +412,15 @@ class Generator:
         parties = rng.sample(self.states, k=min(len(self.states), rng.choice((2, 2, 2, 3, 4))))
         year = rng.randint(1955, 2022)
         signed = self.date(year, "date")
-        topic = rng.choice(("Friendship and Mutual Assistance", "Military-Technical Cooperation",
-                            "Joint Air Defence", "Border Security", "Collective Security"))
+        topic = rng.choice(
+            (
+                "Friendship and Mutual Assistance",
+                "Military-Technical Cooperation",
+                "Joint Air Defence",
+                "Border Security",
+                "Collective Security",
+            )
+        )
         title = f"Treaty on {topic} between " + " and ".join(p.label for p in parties)
         pairs = [
             (RDF_TYPE, iri(LA + "Treaty")),
@@ -350,8 +428,12 @@ class Generator:
             (LA + "signingDate", signed.literal()),
         ] + [(LA + "party", iri(p.iri)) for p in parties]
         if rng.random() < 0.5:
-            pairs.append((LA + "validityPeriod",
-                          lit(f"P{rng.choice((5, 10, 25))}Y", datatype=XSD + "duration")))
+            pairs.append(
+                (
+                    LA + "validityPeriod",
+                    lit(f"P{rng.choice((5, 10, 25))}Y", datatype=XSD + "duration"),
+                )
+            )
         sentence = f"On {signed.text()}, the {title} was signed."
         fact = Fact(self.slugs.mint(f"{_slug(topic)}-treaty-{year}"), "Treaty", pairs, sentence)
         self.treaties.append((fact, parties, year))
@@ -371,10 +453,16 @@ class Generator:
             (DCTERMS + "date", date.literal()),
         ]
         topic = treaty.slug.rsplit("-treaty-", 1)[0].replace("-", " ")
-        sentence = (f"The parliament of {state.label} ratified the {year} treaty on {topic} "
-                    f"on {date.text()}.")
-        return Fact(self.slugs.mint(f"{state.slug}-ratification-{treaty.slug}"), "Ratification",
-                    pairs, sentence)
+        sentence = (
+            f"The parliament of {state.label} ratified the {year} treaty on {topic} "
+            f"on {date.text()}."
+        )
+        return Fact(
+            self.slugs.mint(f"{state.slug}-ratification-{treaty.slug}"),
+            "Ratification",
+            pairs,
+            sentence,
+        )
 
     def new_transfer(self) -> Fact:
         rng = self.rng
@@ -393,8 +481,10 @@ class Generator:
             (LA + "transferStatus", iri(LA + status)),
         ]
         verb = "ordered" if status == "Ordered" else "received"
-        sentence = (f"In {start.text()}, {recipient.label} {verb} {weapon.label} {kind}s "
-                    f"from {supplier.label}, according to the report.")
+        sentence = (
+            f"In {start.text()}, {recipient.label} {verb} {weapon.label} {kind}s "
+            f"from {supplier.label}, according to the report."
+        )
         slug = self.slugs.mint(f"{supplier.slug}-{recipient.slug}-{weapon.slug}-{year}")
         return Fact(slug, "ArmsTransfer", pairs, sentence)
 
@@ -413,8 +503,9 @@ class Generator:
             (SCHEMA + "endDate", end.literal()),
         ]
         sentence = f"{person.label} served as {post.label} from {start.text()} to {end.text()}."
-        return Fact(self.slugs.mint(f"{person.slug}-{post.slug}-{start_year}"), "Tenure",
-                    pairs, sentence)
+        return Fact(
+            self.slugs.mint(f"{person.slug}-{post.slug}-{start_year}"), "Tenure", pairs, sentence
+        )
 
     def next_fact(self, used: set[str]) -> Fact:
         rng = self.rng
@@ -423,7 +514,10 @@ class Generator:
             if fact.slug not in used:
                 return fact
         makers: tuple[Callable[[], Fact], ...] = (
-            self.new_membership, self.new_treaty, self.new_ratification, self.new_transfer,
+            self.new_membership,
+            self.new_treaty,
+            self.new_ratification,
+            self.new_transfer,
             self.new_tenure,
         )
         maker = rng.choices(makers, (20, 12, 10, 33, 25))[0]
@@ -478,8 +572,7 @@ class Generator:
         for key, value in header:
             self.add(doc, key, value, graph)
         self.add(doc, LA + "textSha256", lit(hashlib.sha256(text.encode()).hexdigest()), graph)
-        self.add(doc, LA + "characterCount", lit(str(len(text)), datatype=XSD + "integer"),
-                 graph)
+        self.add(doc, LA + "characterCount", lit(str(len(text)), datatype=XSD + "integer"), graph)
         for fact, quote in chosen:
             start = text.index(quote)
             if text.find(quote, start + 1) >= 0:
@@ -508,8 +601,8 @@ class Generator:
         add(node, NIF + "referenceContext", iri(doc), graph)
         add(quote_sel, RDF_TYPE, iri(OA + "TextQuoteSelector"), graph)
         add(quote_sel, OA + "exact", lit(text[start:end]), graph)
-        add(quote_sel, OA + "prefix", lit(text[max(0, start - CONTEXT_CHARS):start]), graph)
-        add(quote_sel, OA + "suffix", lit(text[end:end + CONTEXT_CHARS]), graph)
+        add(quote_sel, OA + "prefix", lit(text[max(0, start - CONTEXT_CHARS) : start]), graph)
+        add(quote_sel, OA + "suffix", lit(text[end : end + CONTEXT_CHARS]), graph)
         add(pos_sel, RDF_TYPE, iri(OA + "TextPositionSelector"), graph)
         add(pos_sel, OA + "start", nonneg(start), graph)
         add(pos_sel, OA + "end", nonneg(end), graph)

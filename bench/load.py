@@ -55,34 +55,49 @@ PREFIX schema: <https://schema.org/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
 CATEGORIES = (
-    "Artillery", "MultipleRocketLauncher", "Missiles", "ElectronicWarfare", "CounterDrone",
-    "Drones", "TargetingEquipment", "AirDefenceSystems",
+    "Artillery",
+    "MultipleRocketLauncher",
+    "Missiles",
+    "ElectronicWarfare",
+    "CounterDrone",
+    "Drones",
+    "TargetingEquipment",
+    "AirDefenceSystems",
 )
 
 
 def orderby_query(variant: int) -> str:
     category = CATEGORIES[variant % len(CATEGORIES)]
-    return PREFIXES + f"""SELECT ?transfer ?supplier ?recipient ?item ?date WHERE {{
+    return (
+        PREFIXES
+        + f"""SELECT ?transfer ?supplier ?recipient ?item ?date WHERE {{
   ?transfer a la:ArmsTransfer ; la:itemCategory la:{category} ;
             la:supplier ?s ; la:recipient ?r ; la:item ?i ; schema:startDate ?date .
   ?s rdfs:label ?supplier . ?r rdfs:label ?recipient . ?i rdfs:label ?item .
 }} ORDER BY DESC(STR(?date)) ?transfer LIMIT 25"""
+    )
 
 
 def aggregate_query(variant: int) -> str:
     category = CATEGORIES[variant % len(CATEGORIES)]
-    return PREFIXES + f"""SELECT ?supplier (COUNT(DISTINCT ?transfer) AS ?transfers)
+    return (
+        PREFIXES
+        + f"""SELECT ?supplier (COUNT(DISTINCT ?transfer) AS ?transfers)
        (COUNT(DISTINCT ?evidence) AS ?sources) WHERE {{
   ?transfer a la:ArmsTransfer ; la:supplier ?supplier ; la:itemCategory ?c ;
             la:evidence ?evidence .
   FILTER(?c != la:{category})
 }} GROUP BY ?supplier ORDER BY DESC(?transfers) ?supplier LIMIT 50"""
+    )
 
 
 def lookup_query(iri: str) -> str:
     """What ``GET /id/{slug}`` of the project answers, as one CONSTRUCT: the triples out of
     and into the node, and its evidence nodes with their selectors."""
-    ev, sel = "<https://w3id.org/linkedalliance/ontology#evidence>", "<http://www.w3.org/ns/oa#hasSelector>"
+    ev, sel = (
+        "<https://w3id.org/linkedalliance/ontology#evidence>",
+        "<http://www.w3.org/ns/oa#hasSelector>",
+    )
     return (
         f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> . ?e ?ep ?eo . ?x ?xp ?xo }} WHERE {{ "
         f"{{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} UNION {{ <{iri}> {ev} ?e . ?e ?ep ?eo }}"
@@ -236,12 +251,24 @@ async def _drive(
 
 
 def run_workload(
-    system: str, workload: str, port: int, requests: list[Request], concurrency: int,
-    deadline_s: float, warmup: int,
+    system: str,
+    workload: str,
+    port: int,
+    requests: list[Request],
+    concurrency: int,
+    deadline_s: float,
+    warmup: int,
 ) -> Measurement:
     if warmup:
-        asyncio.run(_drive(port, requests[:warmup], min(concurrency, warmup), deadline_s,
-                           Measurement(system, "warmup", warmup)))
+        asyncio.run(
+            _drive(
+                port,
+                requests[:warmup],
+                min(concurrency, warmup),
+                deadline_s,
+                Measurement(system, "warmup", warmup),
+            )
+        )
     m = Measurement(system, workload, len(requests))
     asyncio.run(_drive(port, requests, concurrency, deadline_s, m))
     return m
@@ -286,16 +313,18 @@ class System:
 
 def _sparql_get(path: str) -> Callable[[str], Request]:
     def make(query: str) -> Request:
-        return Request(f"{path}?{urllib.parse.urlencode({'query': query})}",
-                       "application/sparql-results+json")
+        return Request(
+            f"{path}?{urllib.parse.urlencode({'query': query})}", "application/sparql-results+json"
+        )
 
     return make
 
 
 def _construct_get(path: str) -> Callable[[str], Request]:
     def make(iri: str) -> Request:
-        return Request(f"{path}?{urllib.parse.urlencode({'query': lookup_query(iri)})}",
-                       "text/turtle")
+        return Request(
+            f"{path}?{urllib.parse.urlencode({'query': lookup_query(iri)})}", "text/turtle"
+        )
 
     return make
 
@@ -304,8 +333,13 @@ def _start(cmd: list[str], log: Path, env: dict[str, str] | None = None) -> subp
     log.parent.mkdir(parents=True, exist_ok=True)
     out = log.open("wb")
     return subprocess.Popen(
-        cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=ROOT,
-        env={**os.environ, **(env or {})}, start_new_session=True,
+        cmd,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        start_new_session=True,
     )
 
 
@@ -390,8 +424,9 @@ def _default_graph_body(data: Path) -> Iterator[bytes]:
 
 
 @contextlib.contextmanager
-def oxigraph_server(data: Path, logs: Path, timeout_s: float,
-                    materialised: bool = False) -> Iterator[System]:
+def oxigraph_server(
+    data: Path, logs: Path, timeout_s: float, materialised: bool = False
+) -> Iterator[System]:
     """Oxigraph's own server, in memory. ``materialised``: like the project's store, the
     default graph holds the union of the named graphs as a set (queried without
     ``--union-default-graph``); otherwise Oxigraph's union view of the named graphs."""
@@ -400,8 +435,11 @@ def oxigraph_server(data: Path, logs: Path, timeout_s: float,
     exe = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     port = free_port()
     name = "oxigraph-mat" if materialised else "oxigraph"
-    label = ("Oxigraph server (in memory, union materialised)" if materialised
-             else "Oxigraph server (in memory, union view)")
+    label = (
+        "Oxigraph server (in memory, union materialised)"
+        if materialised
+        else "Oxigraph server (in memory, union view)"
+    )
     system = System(name, label, port, _construct_get("/query"), _sparql_get("/query"))
     t0 = time.perf_counter()
     cmd = [exe, "serve", "--bind", f"{HOST}:{port}"]
@@ -409,23 +447,31 @@ def oxigraph_server(data: Path, logs: Path, timeout_s: float,
         cmd.append("--union-default-graph")
     system.process = _start(cmd, logs / f"{name}.log")
     try:
-        _wait_ready(system, Request("/query?query=ASK%7B%7D", "application/sparql-results+json"),
-                    60)
+        _wait_ready(
+            system, Request("/query?query=ASK%7B%7D", "application/sparql-results+json"), 60
+        )
         with data.open("rb") as body:  # Graph Store Protocol: POST the dataset
-            response = httpx.post(f"http://{HOST}:{port}/store", content=body,
-                                  headers={"Content-Type": "application/n-quads"},
-                                  timeout=timeout_s)
+            response = httpx.post(
+                f"http://{HOST}:{port}/store",
+                content=body,
+                headers={"Content-Type": "application/n-quads"},
+                timeout=timeout_s,
+            )
             response.raise_for_status()
         if materialised:
-            response = httpx.post(f"http://{HOST}:{port}/store?default",
-                                  content=_default_graph_body(data),
-                                  headers={"Content-Type": "application/n-triples"},
-                                  timeout=timeout_s)
+            response = httpx.post(
+                f"http://{HOST}:{port}/store?default",
+                content=_default_graph_body(data),
+                headers={"Content-Type": "application/n-triples"},
+                timeout=timeout_s,
+            )
             response.raise_for_status()
         system.load_s = time.perf_counter() - t0
-        system.notes.append(f"`{' '.join(['oxigraph'] + cmd[1:2] + cmd[4:])}`, in memory, "
-                            "loaded by POST /store" + (" and POST /store?default (the union "
-                                                       "as triples)" if materialised else ""))
+        system.notes.append(
+            f"`{' '.join(['oxigraph'] + cmd[1:2] + cmd[4:])}`, in memory, "
+            "loaded by POST /store"
+            + (" and POST /store?default (the union as triples)" if materialised else "")
+        )
         yield system
     finally:
         _stop(system.process)
@@ -435,14 +481,15 @@ def oxigraph_server(data: Path, logs: Path, timeout_s: float,
 def rdflib_endpoint_server(data: Path, logs: Path, timeout_s: float) -> Iterator[System]:
     exe = shutil.which("rdflib-endpoint") or str(Path(sys.executable).parent / "rdflib-endpoint")
     port = free_port()
-    system = System("rdflib", "rdflib-endpoint", port,
-                    _construct_get("/"), _sparql_get("/"))
+    system = System("rdflib", "rdflib-endpoint", port, _construct_get("/"), _sparql_get("/"))
     t0 = time.perf_counter()
-    system.process = _start([exe, "serve", "--host", HOST, "--port", str(port), str(data)],
-                            logs / "rdflib-endpoint.log")
+    system.process = _start(
+        [exe, "serve", "--host", HOST, "--port", str(port), str(data)], logs / "rdflib-endpoint.log"
+    )
     try:
-        _wait_ready(system, Request("/?query=ASK%7B%7D", "application/sparql-results+json"),
-                    timeout_s)
+        _wait_ready(
+            system, Request("/?query=ASK%7B%7D", "application/sparql-results+json"), timeout_s
+        )
         system.load_s = time.perf_counter() - t0
         system.notes.append("`rdflib-endpoint serve FILE` (rdflib Dataset, default_union)")
         yield system
@@ -451,14 +498,19 @@ def rdflib_endpoint_server(data: Path, logs: Path, timeout_s: float) -> Iterator
 
 
 @contextlib.contextmanager
-def project_server(data: Path, logs: Path, timeout_s: float,
-                   extra: list[tuple[str, str]]) -> Iterator[System]:
+def project_server(
+    data: Path, logs: Path, timeout_s: float, extra: list[tuple[str, str]]
+) -> Iterator[System]:
     """``linkedalliance serve`` on the generated data (an output directory holding it)."""
     exe = shutil.which("linkedalliance") or str(Path(sys.executable).parent / "linkedalliance")
     port = free_port()
-    system = System("project", "linkedalliance serve", port,
-                    lambda iri: Request("/id/" + iri[len(BASE + "id/"):], "text/turtle"),
-                    _sparql_get("/sparql"))
+    system = System(
+        "project",
+        "linkedalliance serve",
+        port,
+        lambda iri: Request("/id/" + iri[len(BASE + "id/") :], "text/turtle"),
+        _sparql_get("/sparql"),
+    )
     workdir = Path(tempfile.mkdtemp(prefix="la-bench-"))
     output = workdir / "output"
     output.mkdir()
@@ -476,8 +528,14 @@ def project_server(data: Path, logs: Path, timeout_s: float,
     try:
         _wait_ready(system, _sparql_get("/sparql")("ASK {}"), timeout_s)
         system.load_s = time.perf_counter() - t0
-        system.notes.append("`" + " ".join(["linkedalliance serve"] + [
-            f"--setting {n} {v}" for n, v in settings if n not in ("port", "host")]) + "`")
+        system.notes.append(
+            "`"
+            + " ".join(
+                ["linkedalliance serve"]
+                + [f"--setting {n} {v}" for n, v in settings if n not in ("port", "host")]
+            )
+            + "`"
+        )
         yield system
     finally:
         _stop(system.process)
@@ -496,7 +554,7 @@ def lookup_iris(data: Path, count: int, seed: int) -> list[str]:
     with data.open(encoding="utf-8") as lines:
         for line in lines:
             if line.startswith(prefix):
-                subjects.add(line[1:line.index(">")])
+                subjects.add(line[1 : line.index(">")])
     ordered = sorted(subjects)
     rng = random.Random(seed)
     return [rng.choice(ordered) for _ in range(count)]
@@ -509,13 +567,16 @@ def answers_of(system: System, iris: list[str]) -> dict[str, str]:
     answers: dict[str, str] = {}
     for label, make in (("orderby", orderby_query), ("aggregate", aggregate_query)):
         status, body = fetch(system.port, system.sparql(make(0)))
-        answers[f"{label} rows"] = (str(len(json.loads(body)["results"]["bindings"]))
-                                    if status == 200 else f"HTTP {status}")
+        answers[f"{label} rows"] = (
+            str(len(json.loads(body)["results"]["bindings"])) if status == 200 else f"HTTP {status}"
+        )
     for iri in iris[:3]:
         status, body = fetch(system.port, system.lookup(iri))
         answers[f"lookup <…/{iri.rsplit('/', 1)[1]}> triples"] = (
             str(len(list(ox.parse(body, format=ox.RdfFormat.TURTLE))))
-            if status == 200 else f"HTTP {status}")
+            if status == 200
+            else f"HTTP {status}"
+        )
     return answers
 
 
@@ -547,8 +608,9 @@ def in_process(data: Path, repeats: int, iris: list[str], budget_s: float) -> li
     library.load(data)  # the project's layout: named graphs + the union in the default graph
     direct = library.oxigraph  # same store, same data: only the wrapper differs
 
-    def time_pair(lib_fn: Callable[[int], object], direct_fn: Callable[[int], object],
-                  n: int) -> tuple[float, float]:
+    def time_pair(
+        lib_fn: Callable[[int], object], direct_fn: Callable[[int], object], n: int
+    ) -> tuple[float, float]:
         """Median ms of each, calls alternating so that machine noise hits both alike."""
         lib_samples, direct_samples = [], []
         stop = time.perf_counter() + budget_s
@@ -561,16 +623,21 @@ def in_process(data: Path, repeats: int, iris: list[str], budget_s: float) -> li
                 break
         lib_samples.sort()
         direct_samples.sort()
-        return (lib_samples[len(lib_samples) // 2] * 1000,
-                direct_samples[len(direct_samples) // 2] * 1000)
+        return (
+            lib_samples[len(lib_samples) // 2] * 1000,
+            direct_samples[len(direct_samples) // 2] * 1000,
+        )
 
     def direct_select(q: str) -> list[tuple[object, ...]]:
         return [tuple(s) for s in direct.query(q)]
 
     results = []
     for name, make in (("orderby", orderby_query), ("aggregate", aggregate_query)):
-        lib, dir_ = time_pair(lambda i, make=make: library.query(make(i)),
-                              lambda i, make=make: direct_select(make(i)), repeats)
+        lib, dir_ = time_pair(
+            lambda i, make=make: library.query(make(i)),
+            lambda i, make=make: direct_select(make(i)),
+            repeats,
+        )
         results.append(InProcess(f"{name} (`Store.query`)", lib, dir_))
     nodes = [ox.NamedNode(i) for i in iris]
     # Store.quads lists the named graphs only (the union in the default graph is skipped);
@@ -578,11 +645,14 @@ def in_process(data: Path, repeats: int, iris: list[str], budget_s: float) -> li
     lib, dir_ = time_pair(
         lambda i: list(library.quads(subject=nodes[i % len(nodes)])),
         lambda i: list(direct.quads_for_pattern(nodes[i % len(nodes)], None, None)),
-        repeats * 10)
+        repeats * 10,
+    )
     results.append(InProcess("lookup (`Store.quads`)", lib, dir_))
-    lib, dir_ = time_pair(lambda i: library.query(lookup_query(iris[i % len(iris)])),
-                          lambda i: list(direct.query(lookup_query(iris[i % len(iris)]))),
-                          repeats * 10)
+    lib, dir_ = time_pair(
+        lambda i: library.query(lookup_query(iris[i % len(iris)])),
+        lambda i: list(direct.query(lookup_query(iris[i % len(iris)]))),
+        repeats * 10,
+    )
     results.append(InProcess("lookup CONSTRUCT (`Store.query`)", lib, dir_))
     return results
 
@@ -598,9 +668,17 @@ def _fmt(x: float, digits: int = 1) -> str:
     return f"{x:,.{digits}f}"
 
 
-def report(size: str, data: Path, quads: int, systems: list[System],
-           results: list[Measurement], checks: list[str], inproc: list[InProcess],
-           args: argparse.Namespace, command: str) -> str:
+def report(
+    size: str,
+    data: Path,
+    quads: int,
+    systems: list[System],
+    results: list[Measurement],
+    checks: list[str],
+    inproc: list[InProcess],
+    args: argparse.Namespace,
+    command: str,
+) -> str:
     by = {(m.system, m.workload): m for m in results}
     names = [s.name for s in systems]
     out = [
@@ -624,13 +702,19 @@ def report(size: str, data: Path, quads: int, systems: list[System],
             if m is None:
                 continue
             done = f"{m.completed}/{m.requested}" + (" (time cap)" if m.capped else "")
-            out.append(f"| {s.label} | {w} | {done} | {m.errors} | {_fmt(m.rps)} | "
-                       f"{_fmt(m.pct(0.5), 2)} | {_fmt(m.pct(0.99), 2)} |")
+            out.append(
+                f"| {s.label} | {w} | {done} | {m.errors} | {_fmt(m.rps)} | "
+                f"{_fmt(m.pct(0.5), 2)} | {_fmt(m.pct(0.99), 2)} |"
+            )
     if "project" in names:
-        out += ["", "Throughput ratios (req/s of the project / req/s of the other):", "",
-                "| workload | project/oxigraph, union materialised (same layout) "
-                "| project/oxigraph, union view | project/rdflib-endpoint | p99 project ms |",
-                "|---|---:|---:|---:|---:|"]
+        out += [
+            "",
+            "Throughput ratios (req/s of the project / req/s of the other):",
+            "",
+            "| workload | project/oxigraph, union materialised (same layout) "
+            "| project/oxigraph, union view | project/rdflib-endpoint | p99 project ms |",
+            "|---|---:|---:|---:|---:|",
+        ]
 
         def ratio(p: Measurement, other: Measurement | None, digits: int) -> str:
             return f"{p.rps / other.rps:.{digits}f}x" if other and other.rps else "–"
@@ -639,26 +723,36 @@ def report(size: str, data: Path, quads: int, systems: list[System],
             p = by.get(("project", w))
             if p is None:
                 continue
-            out.append(f"| {w} | {ratio(p, by.get(('oxigraph-mat', w)), 2)} | "
-                       f"{ratio(p, by.get(('oxigraph', w)), 2)} | "
-                       f"{ratio(p, by.get(('rdflib', w)), 1)} | {_fmt(p.pct(0.99), 2)} |")
-    out += ["", "Start-up and load until the server's processes are idle (s), resident memory "
-            "of all its processes after the run (MB):", ""]
+            out.append(
+                f"| {w} | {ratio(p, by.get(('oxigraph-mat', w)), 2)} | "
+                f"{ratio(p, by.get(('oxigraph', w)), 2)} | "
+                f"{ratio(p, by.get(('rdflib', w)), 1)} | {_fmt(p.pct(0.99), 2)} |"
+            )
+    out += [
+        "",
+        "Start-up and load until the server's processes are idle (s), resident memory "
+        "of all its processes after the run (MB):",
+        "",
+    ]
     for s in systems:
-        out.append(f"* {s.label}: ready in {s.load_s:.1f} s, {s.rss_mb:,.0f} MB; "
-                   + "; ".join(s.notes))
+        out.append(
+            f"* {s.label}: ready in {s.load_s:.1f} s, {s.rss_mb:,.0f} MB; " + "; ".join(s.notes)
+        )
     for m in results:
         if m.first_error:
             out.append(f"* first error, {m.system}/{m.workload}: {m.first_error[:300]}")
     if checks:
         out += ["", "Same answers (workload variant 0):", ""] + [f"* {c}" for c in checks]
     if inproc:
-        out += ["", "In process, same pyoxigraph store (median ms per call):", "",
-                "| call | linkedalliance.store | pyoxigraph directly | ratio |",
-                "|---|---:|---:|---:|"]
+        out += [
+            "",
+            "In process, same pyoxigraph store (median ms per call):",
+            "",
+            "| call | linkedalliance.store | pyoxigraph directly | ratio |",
+            "|---|---:|---:|---:|",
+        ]
         for r in inproc:
-            out.append(f"| {r.name} | {r.library_ms:.3f} | {r.direct_ms:.3f} | "
-                       f"{r.ratio:.2f}x |")
+            out.append(f"| {r.name} | {r.library_ms:.3f} | {r.direct_ms:.3f} | {r.ratio:.2f}x |")
     out += ["", f"Data: `{data.relative_to(ROOT) if data.is_relative_to(ROOT) else data}`"]
     return "\n".join(out) + "\n"
 
@@ -666,26 +760,51 @@ def report(size: str, data: Path, quads: int, systems: list[System],
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", default="100k", help="data size label: 100k, 1M ...")
-    parser.add_argument("--data", type=Path,
-                        help="N-Quads file (default bench/data/synth-<size>.nq)")
-    parser.add_argument("--systems", default="project,oxigraph-mat,oxigraph,rdflib",
-                        help="comma-separated subset of project,oxigraph-mat,oxigraph,rdflib")
-    parser.add_argument("--workloads", default="lookup,orderby,aggregate",
-                        help="comma-separated subset of lookup,orderby,aggregate")
+    parser.add_argument(
+        "--data", type=Path, help="N-Quads file (default bench/data/synth-<size>.nq)"
+    )
+    parser.add_argument(
+        "--systems",
+        default="project,oxigraph-mat,oxigraph,rdflib",
+        help="comma-separated subset of project,oxigraph-mat,oxigraph,rdflib",
+    )
+    parser.add_argument(
+        "--workloads",
+        default="lookup,orderby,aggregate",
+        help="comma-separated subset of lookup,orderby,aggregate",
+    )
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--lookups", type=int, default=2000)
     parser.add_argument("--orderby", type=int, default=200)
     parser.add_argument("--aggregates", type=int, default=200)
-    parser.add_argument("--max-seconds", type=float, default=120.0,
-                        help="time cap per workload and system")
-    parser.add_argument("--load-timeout", type=float, default=900.0,
-                        help="seconds a server may take to start and load")
-    parser.add_argument("--setting", nargs=2, action="append", default=[],
-                        metavar=("NAME", "VALUE"), help="extra setting for linkedalliance serve")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="rounds over all systems; the median round is reported")
-    parser.add_argument("--single-round", default="rdflib",
-                        help="systems measured in the first round only (slow ones)")
+    parser.add_argument(
+        "--max-seconds", type=float, default=120.0, help="time cap per workload and system"
+    )
+    parser.add_argument(
+        "--load-timeout",
+        type=float,
+        default=900.0,
+        help="seconds a server may take to start and load",
+    )
+    parser.add_argument(
+        "--setting",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="extra setting for linkedalliance serve",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds over all systems; the median round is reported",
+    )
+    parser.add_argument(
+        "--single-round",
+        default="rdflib",
+        help="systems measured in the first round only (slow ones)",
+    )
     parser.add_argument("--inprocess-repeats", type=int, default=50)
     parser.add_argument("--no-inprocess", action="store_true")
     parser.add_argument("--seed", type=int, default=42)
@@ -709,8 +828,9 @@ def main(argv: list[str] | None = None) -> int:
     iris = lookup_iris(data, args.lookups, args.seed)
     wanted = [s.strip() for s in args.systems.split(",") if s.strip()]
     starters = {
-        "project": lambda: project_server(data, logs, args.load_timeout,
-                                          [tuple(s) for s in args.setting]),
+        "project": lambda: project_server(
+            data, logs, args.load_timeout, [tuple(s) for s in args.setting]
+        ),
         "oxigraph": lambda: oxigraph_server(data, logs, args.load_timeout),
         "oxigraph-mat": lambda: oxigraph_server(data, logs, args.load_timeout, True),
         "rdflib": lambda: rdflib_endpoint_server(data, logs, args.load_timeout),
@@ -726,8 +846,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{name}] starting ...", file=sys.stderr)
             system = running.enter_context(starters[name]())
             system.load_s += _wait_settled(system, args.load_timeout)
-            print(f"[{name}] ready in {system.load_s:.1f} s on port {system.port}",
-                  file=sys.stderr)
+            print(f"[{name}] ready in {system.load_s:.1f} s on port {system.port}", file=sys.stderr)
             systems.append(system)
             answers[name] = answers_of(system, iris)
         rounds: dict[tuple[str, str], list[Measurement]] = {}
@@ -736,22 +855,35 @@ def main(argv: list[str] | None = None) -> int:
                 workloads = {
                     "lookup": [system.lookup(i) for i in iris],
                     "orderby": [system.sparql(orderby_query(i)) for i in range(args.orderby)],
-                    "aggregate": [system.sparql(aggregate_query(i))
-                                  for i in range(args.aggregates)],
+                    "aggregate": [
+                        system.sparql(aggregate_query(i)) for i in range(args.aggregates)
+                    ],
                 }
                 for workload, requests in workloads.items():
                     done = rounds.setdefault((system.name, workload), [])
-                    if (workload not in args.workloads.split(",") or any(m.capped for m in done)
-                            or (done and system.name in args.single_round.split(","))):
+                    if (
+                        workload not in args.workloads.split(",")
+                        or any(m.capped for m in done)
+                        or (done and system.name in args.single_round.split(","))
+                    ):
                         continue  # a system that hit the time cap once is measured once
                     warmup = min(len(requests), 50 if workload == "lookup" else 8)
-                    m = run_workload(system.name, workload, system.port, requests,
-                                     args.concurrency, args.max_seconds, warmup)
+                    m = run_workload(
+                        system.name,
+                        workload,
+                        system.port,
+                        requests,
+                        args.concurrency,
+                        args.max_seconds,
+                        warmup,
+                    )
                     done.append(m)
-                    print(f"[{system.name}] round {round_no + 1} {workload}: {m.completed}/"
-                          f"{m.requested} in {m.elapsed_s:.1f} s = {m.rps:,.1f} req/s, p50 "
-                          f"{m.pct(0.5):.2f} ms, p99 {m.pct(0.99):.2f} ms, errors {m.errors}",
-                          file=sys.stderr)
+                    print(
+                        f"[{system.name}] round {round_no + 1} {workload}: {m.completed}/"
+                        f"{m.requested} in {m.elapsed_s:.1f} s = {m.rps:,.1f} req/s, p50 "
+                        f"{m.pct(0.5):.2f} ms, p99 {m.pct(0.99):.2f} ms, errors {m.errors}",
+                        file=sys.stderr,
+                    )
         for system in systems:
             system.rss_mb = _rss_mb(system.process)
         for measured in rounds.values():
