@@ -8,16 +8,11 @@ import click
 
 from ..build import build
 from ..namespaces import DEFAULT_BASE, IriScheme
+from ._options import project_dir_option
 
 
 @click.command("build")
-@click.option(
-    "--project-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Project root holding seeds/, ontology/ and shapes/.",
-)
+@project_dir_option("seeds/, ontology/ and shapes/")
 @click.option(
     "-o",
     "--output",

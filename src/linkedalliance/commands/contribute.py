@@ -10,6 +10,7 @@ import click
 from ..contrib import Outcome, open_service
 from ..errors import LinkedAllianceError
 from ..rdfio import format_from_path
+from ._options import project_dir_option
 
 EXIT_MERGED = 0
 EXIT_REJECTED = 1
@@ -53,13 +54,7 @@ def _contribute(
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--by", "by", required=True, help="Who contributes (name or e-mail).")
 @click.option("--message", "-m", default="", help="Why, and from which source.")
-@click.option(
-    "--project-dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("."),
-    show_default=True,
-    help="Project root holding ontology/, shapes/ and output/.",
-)
+@project_dir_option("ontology/, shapes/ and output/")
 @click.option(
     "--data-dir",
     type=click.Path(path_type=Path, file_okay=False),

@@ -12,14 +12,9 @@ import click
 
 from ..contrib import Contributions, open_service
 from ..errors import LinkedAllianceError
+from ._options import project_dir_option
 
-_project = click.option(
-    "--project-dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("."),
-    show_default=True,
-    help="Project root holding ontology/, shapes/ and output/.",
-)
+_project = project_dir_option("ontology/, shapes/ and output/")
 _data = click.option(
     "--data-dir",
     type=click.Path(path_type=Path, file_okay=False),

@@ -10,6 +10,7 @@ from rdflib import Graph
 from ..errors import LinkedAllianceError
 from ..rdfio import FORMATS, parse_file
 from ..validation import ValidationReport, load_shapes, validate_graph
+from ._options import project_dir_option
 
 EXIT_CONFORMS = 0
 EXIT_NOT_CONFORMS = 1
@@ -85,13 +86,7 @@ def _load_ontology(path: Path) -> Graph:
     show_default=True,
     help="How to print the report: readable text, the W3C SHACL report graph in Turtle, or JSON.",
 )
-@click.option(
-    "--project-dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("."),
-    show_default=True,
-    help="Project root holding ontology/ and shapes/.",
-)
+@project_dir_option("ontology/ and shapes/")
 @click.option(
     "--inference/--no-inference",
     default=False,
