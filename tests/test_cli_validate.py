@@ -18,7 +18,9 @@ CASES = Path(__file__).resolve().parent / "shapes"
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(command, [*args, "--project-dir", str(ROOT)])
+    # --standalone: these tests are about the shapes, whatever output/ or data/ the
+    # checkout happens to hold (against-graph validation is tested in test_contrib_cli).
+    result = CliRunner().invoke(command, [*args, "--standalone", "--project-dir", str(ROOT)])
     return result.exit_code, result.stdout, result.stderr
 
 
