@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Subject = ox.NamedNode | ox.BlankNode | ox.Triple
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+#: A triple, or a quad of the default graph standing for its triple.
+Statement = ox.Triple | ox.Quad
 
 
 class UpdateRefused(QueryError):
@@ -195,13 +197,15 @@ class Store(ABC):
             return True
         return False
 
-    def triples(
+    def statements(
         self,
         subject: Subject | None = None,
         predicate: ox.NamedNode | None = None,
         object: Term | None = None,
-    ) -> list[ox.Triple]:
-        """Triples matching a pattern in the union of the named graphs, each once."""
+    ) -> list[Statement]:
+        """Statements matching a pattern in the union of the named graphs, each once: triples,
+        or quads of the default graph (which ``str()`` and the serialisers of triple formats
+        treat as triples; building a :class:`pyoxigraph.Triple` from each costs time)."""
         return list(dict.fromkeys(q.triple for q in self.quads(subject, predicate, object)))
 
 
@@ -324,17 +328,16 @@ class OxigraphStore(Store):
             return iter(found)
         return (q for q in found if not isinstance(q.graph_name, ox.DefaultGraph))
 
-    def triples(
+    def statements(
         self,
         subject: Subject | None = None,
         predicate: ox.NamedNode | None = None,
         object: Term | None = None,
-    ) -> list[ox.Triple]:
+    ) -> list[Statement]:
         if not self._materialised:
-            return super().triples(subject, predicate, object)
+            return super().statements(subject, predicate, object)
         # the default graph is the union as a set: exact, no duplicates, one index scan
-        found = self._store.quads_for_pattern(subject, predicate, object, _DEFAULT)
-        return [q.triple for q in found]
+        return list(self._store.quads_for_pattern(subject, predicate, object, _DEFAULT))
 
     def contains(self, term: Term) -> bool:
         if not self._materialised:

@@ -29,6 +29,7 @@ from ..settings import Settings
 from ..store import Store
 from . import entities, pages, sparql, urls
 from .negotiation import prefers_html
+from .replay import ReplayCache
 from .state import AppState, NotFound, state
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ def create_app(store: Store, settings: Settings | None = None) -> Starlette:
             runner.close()
 
     routes = [
+        *entities.routes,  # first: look-ups are the hot path (their paths are disjoint)
         Route(urls.HOME, pages.home, methods=["GET", "HEAD"]),
         *sparql.routes,
         Route(urls.QUERY, pages.query_page, methods=["GET", "HEAD"]),
@@ -109,10 +111,10 @@ def create_app(store: Store, settings: Settings | None = None) -> Starlette:
         Route(urls.DOWNLOADS + "{name:path}", download, methods=["GET", "HEAD"]),
         Mount(urls.STATIC.rstrip("/"), StaticFiles(directory=HERE / "static"), name="static"),
         *contrib_http.routes,
-        *entities.routes,
         entities.fallback,
     ]
     middleware = [
+        Middleware(ReplayCache, store=store, size=settings.lookup_cache),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],
@@ -120,7 +122,7 @@ def create_app(store: Store, settings: Settings | None = None) -> Starlette:
             allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
             allow_headers=["Accept", "Content-Type"],
             expose_headers=["X-SPARQL-Truncated", "Link", "Vary"],
-        )
+        ),
     ]
     app = Starlette(
         routes=routes,

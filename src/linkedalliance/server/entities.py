@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -25,7 +25,7 @@ from starlette.routing import Route
 from .. import rdfio
 from ..errors import LinkedAllianceError, UnsupportedFormat
 from ..namespaces import LA, OA, ONTOLOGY_IRI, PREFIXES
-from ..store import Store
+from ..store import Statement, Store
 from . import pages
 from .negotiation import negotiate
 from .state import AppState, NotFound, state
@@ -39,30 +39,31 @@ HAS_SELECTOR = ox.NamedNode(str(OA.hasSelector))
 HtmlRenderer = Callable[[Request, AppState, ox.NamedNode], Response]
 
 
-def describe(store: Store, node: ox.NamedNode) -> list[ox.Triple]:
+def describe(store: Store, node: ox.NamedNode) -> list[Statement]:
     """Triples in and out of ``node``, with its evidence nodes and their selectors.
 
     Reads the union of the named graphs as a set (:meth:`Store.triples`: the materialised
-    default graph of the embedded store), so each triple comes once.
+    default graph of the embedded store), so each triple comes once; the statements are
+    triples or default-graph quads, both fine for :func:`rdf_body`.
     """
-    out = store.triples(subject=node)
+    out = store.statements(subject=node)
     evidence = [t.object for t in out if t.predicate == EVIDENCE]
-    out += [t for t in store.triples(object=node) if t.subject != node]
+    out += [t for t in store.statements(object=node) if t.subject != node]
     if not evidence:
         return out
-    extra: list[ox.Triple] = []
+    extra: list[Statement] = []
     for ev in dict.fromkeys(evidence):
         if isinstance(ev, ox.NamedNode | ox.BlankNode):
-            about = store.triples(subject=ev)
+            about = store.statements(subject=ev)
             extra += about
             for sel in dict.fromkeys(t.object for t in about if t.predicate == HAS_SELECTOR):
                 if isinstance(sel, ox.NamedNode | ox.BlankNode):
-                    extra += store.triples(subject=sel)
+                    extra += store.statements(subject=sel)
     # an evidence node may be the node itself, point back to it or share a selector
     return list(dict.fromkeys(out + extra))
 
 
-def rdf_body(triples: list[ox.Triple], media_type: str) -> bytes:
+def rdf_body(triples: Sequence[Statement], media_type: str) -> bytes:
     """``triples`` sorted (by their N-Triples form) and serialised; Turtle declares only the
     prefixes whose namespace occurs in the data."""
     fmt = rdfio.format_from_media_type(media_type)
@@ -71,7 +72,7 @@ def rdf_body(triples: list[ox.Triple], media_type: str) -> bytes:
     ordered = [triples[i] for i in order]
     text = "\n".join(lines)
     prefixes = {name: ns for name, ns in PREFIXES.items() if ns in text}
-    return ox.serialize(ordered, format=fmt.oxigraph, prefixes=prefixes) or b""
+    return ox.serialize(ordered, format=fmt.oxigraph, prefixes=prefixes) or b""  # type: ignore[arg-type]
 
 
 class BodyCache:
@@ -193,7 +194,7 @@ def represent_graph(request: Request, node: ox.NamedNode, suffix_media: str | No
     """The ontology: its RDF is the whole ontology graph (when it is loaded)."""
     app = state(request)
     graph = ox.NamedNode(str(app.urls.scheme.graph("ontology")))
-    triples = [q.triple for q in app.store.quads(graph=graph)]
+    triples: list[Statement] = [q.triple for q in app.store.quads(graph=graph)]
     if not triples:
         triples = describe(app.store, node)
     if not triples:
