@@ -668,6 +668,22 @@ def _fmt(x: float, digits: int = 1) -> str:
     return f"{x:,.{digits}f}"
 
 
+def _round_lines(per_round: dict[tuple[str, str], list[Measurement]]) -> list[str]:
+    """Every round's req/s, so that the median does not hide a cold first round."""
+    if not any(len(v) > 1 for v in per_round.values()):
+        return []
+    out = [
+        "",
+        "Every round, in order (req/s; the project's look-up caches start empty, so its "
+        "first look-up round is the uncached figure):",
+        "",
+    ]
+    for (system_name, w), measured in per_round.items():
+        if measured:
+            out.append(f"* {system_name} {w}: " + " / ".join(_fmt(m.rps) for m in measured))
+    return out
+
+
 def report(
     size: str,
     data: Path,
@@ -678,6 +694,7 @@ def report(
     inproc: list[InProcess],
     args: argparse.Namespace,
     command: str,
+    per_round: dict[tuple[str, str], list[Measurement]] | None = None,
 ) -> str:
     by = {(m.system, m.workload): m for m in results}
     names = [s.name for s in systems]
@@ -728,6 +745,7 @@ def report(
                 f"{ratio(p, by.get(('oxigraph', w)), 2)} | "
                 f"{ratio(p, by.get(('rdflib', w)), 1)} | {_fmt(p.pct(0.99), 2)} |"
             )
+    out += _round_lines(per_round or {})
     out += [
         "",
         "Start-up and load until the server's processes are idle (s), resident memory "
@@ -837,6 +855,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     systems: list[System] = []
     results: list[Measurement] = []
+    rounds: dict[tuple[str, str], list[Measurement]] = {}
     checks: list[str] = []
     answers: dict[str, dict[str, str]] = {}
     with contextlib.ExitStack() as running:
@@ -849,7 +868,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{name}] ready in {system.load_s:.1f} s on port {system.port}", file=sys.stderr)
             systems.append(system)
             answers[name] = answers_of(system, iris)
-        rounds: dict[tuple[str, str], list[Measurement]] = {}
         for round_no in range(args.rounds):
             for system in systems:
                 workloads = {
@@ -896,7 +914,9 @@ def main(argv: list[str] | None = None) -> int:
         print("[in-process] timing linkedalliance.store vs pyoxigraph ...", file=sys.stderr)
         inproc = in_process(data, args.inprocess_repeats, iris, args.max_seconds)
     command = "python bench/load.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    text = report(size, data, quads, systems, results, checks, inproc, args, command.strip())
+    text = report(
+        size, data, quads, systems, results, checks, inproc, args, command.strip(), rounds
+    )
     results_dir.mkdir(parents=True, exist_ok=True)
     (results_dir / f"{size}.md").write_text(text, encoding="utf-8")
     print(text)

@@ -125,8 +125,17 @@ def _formats(request: QueryRequest) -> tuple[ResultFormat | None, RdfFormat | No
 def execute(
     store: OxigraphStore | RemoteSparqlStore, request: QueryRequest, max_rows: int
 ) -> Rendered:
-    """Run and render one request in this process."""
+    """Run and render one request in this process.
+
+    SELECT results wanted as SPARQL JSON that a ``LIMIT`` keeps within ``max_rows`` are
+    serialised by Oxigraph (:meth:`OxigraphStore.query_json`); their ``count`` is -1
+    (not counted)."""
     results, graph = _formats(request)
+    if isinstance(store, OxigraphStore) and results is not None and results.name == "json":
+        found = store.query_json(request.sparql, dataset=request.dataset, max_rows=max_rows)
+        if isinstance(found, bytes):
+            return Rendered("select", results.media_type, found, False, -1)
+        return render_for(found, results=results, graph=graph)
     result = store.query(request.sparql, dataset=request.dataset, max_rows=max_rows)
     return render_for(result, results=results, graph=graph)
 
@@ -311,7 +320,7 @@ async def _recv_async(conn: Connection, timeout: float) -> object:
         if done.done():
             return
         try:
-            chunk = os.read(fd, 1 << 20)  # the socket is readable: this does not block
+            chunk = os.read(fd, 1 << 16)  # the socket is readable: this does not block
         except BlockingIOError:
             return
         except OSError as exc:

@@ -18,6 +18,7 @@ Fuseki, GraphDB...) with httpx; its updates go to the update endpoint as one req
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from abc import ABC, abstractmethod
@@ -102,6 +103,46 @@ def is_update(sparql: str) -> bool:
     (False, False)
     """
     return bool(_UPDATE_KEYWORD.match(sparql))
+
+
+@contextlib.contextmanager
+def _query_errors() -> Iterator[None]:
+    """pyoxigraph's errors (also those raised while results are read) as ours."""
+    try:
+        yield
+    except SyntaxError as exc:
+        raise syntax_error(exc) from exc
+    except ValueError as exc:  # bad IRI in default-graph-uri and the like
+        raise QueryError(str(exc)) from exc
+    except OSError as exc:
+        raise StoreError(f"query evaluation failed: {exc}") from exc
+
+
+_TOP_LIMIT = re.compile(r"(?<![\w:])LIMIT\s+(\d+)(?:\s+OFFSET\s+\d+)?\s*$", re.IGNORECASE)
+
+
+def top_level_limit(sparql: str) -> int | None:
+    """The ``LIMIT`` of the query as a whole, when it surely has one (else ``None``): the
+    text after the last ``}`` ends with ``LIMIT n`` and holds no string or comment.
+
+    >>> top_level_limit("SELECT * { ?s ?p ?o } ORDER BY DESC(STR(?o)) ?s LIMIT 25")
+    25
+    >>> top_level_limit("SELECT * { ?s ?p ?o } OFFSET 5 limit 10")
+    10
+    >>> top_level_limit("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 5 } ?s ?q ?r }") is None
+    True
+    >>> top_level_limit("SELECT * { ?s ?p ?o } # } LIMIT 5") is None
+    True
+    >>> top_level_limit('SELECT * { ?s ?p ?o } ORDER BY (CONCAT(?o, "}")) LIMIT 5') is None
+    True
+    """
+    brace = sparql.rfind("}")
+    line = sparql[sparql.rfind("\n", 0, max(brace, 0)) + 1 : max(brace, 0)]
+    tail = sparql[brace + 1 :]
+    if brace < 0 or "#" in line or any(c in tail for c in "#\"'"):
+        return None
+    found = _TOP_LIMIT.search(tail)
+    return int(found.group(1)) if found else None
 
 
 def syntax_error(exc: SyntaxError | ValueError) -> QueryError:
@@ -297,6 +338,30 @@ class OxigraphStore(Store):
     def query(
         self, sparql: str, *, dataset: QueryDataset | None = None, max_rows: int | None = None
     ) -> QueryResult:
+        with _query_errors():
+            return _materialise(self._evaluate(sparql, dataset), max_rows)
+
+    def query_json(
+        self, sparql: str, *, dataset: QueryDataset | None = None, max_rows: int | None = None
+    ) -> bytes | QueryResult:
+        """:meth:`query`, except that a SELECT whose top-level ``LIMIT`` keeps it within
+        ``max_rows`` (so it cannot be cut) comes back as SPARQL JSON serialised by Oxigraph:
+        the same document as :func:`linkedalliance.query.render_json`, without building a
+        Python object per term."""
+        limit = top_level_limit(sparql)
+        with _query_errors():
+            raw = self._evaluate(sparql, dataset)
+            if (
+                isinstance(raw, ox.QuerySolutions)
+                and limit is not None
+                and (max_rows is None or limit <= max_rows)
+            ):
+                return raw.serialize(format=ox.QueryResultsFormat.JSON) or b""
+            return _materialise(raw, max_rows)
+
+    def _evaluate(
+        self, sparql: str, dataset: QueryDataset | None
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         if is_update(sparql):
             raise UpdateRefused()
         kwargs: dict[str, object] = {}
@@ -306,15 +371,7 @@ class OxigraphStore(Store):
             kwargs["use_default_graph_as_union"] = True
         if dataset is not None and dataset.named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
-        try:
-            raw = self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
-            return _materialise(raw, max_rows)
-        except SyntaxError as exc:
-            raise syntax_error(exc) from exc
-        except ValueError as exc:  # bad IRI in default-graph-uri and the like
-            raise QueryError(str(exc)) from exc
-        except OSError as exc:
-            raise StoreError(f"query evaluation failed: {exc}") from exc
+        return self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
 
     def quads(
         self,
