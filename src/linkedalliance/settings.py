@@ -77,9 +77,10 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "query_workers",
-        2,
+        3,
         int,
-        "Worker processes that run SPARQL queries; a runaway query blocks only one of them.",
+        "Worker processes that run SPARQL queries, each with its own copy of the data; a "
+        "runaway query blocks only one of them (3 keeps two cores busy while one waits).",
     ),
     Setting(
         "data_dir",
@@ -118,7 +119,7 @@ class Settings:
     base_iri: str = DEFAULT_BASE
     query_time_limit_s: float = 10.0
     max_result_rows: int = 10000
-    query_workers: int = 2
+    query_workers: int = 3
     data_dir: str | None = None
     project_dir: str = "."
     output_dir: str = "output"
