@@ -19,6 +19,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from ..errors import LinkedAllianceError, RdfSyntaxError
+from ..export import to_oxigraph_term
 from ..namespaces import IriScheme
 from ..rdfio import RdfFormat, _syntax_error
 from ..store import is_update
@@ -94,18 +95,8 @@ def to_rdflib(term: object) -> Node:
     raise RdfSyntaxError("contribution", "RDF-star triple terms are not supported")
 
 
-def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"unsupported term {term!r}")
+#: rdflib term -> pyoxigraph term (one conversion for the whole library).
+to_ox = to_oxigraph_term
 
 
 _LOOKS_LIKE_SPARQL = re.compile(r"\b(INSERT|DELETE|DROP|CLEAR|LOAD|WITH)\b", re.IGNORECASE)
