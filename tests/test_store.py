@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -221,9 +222,10 @@ def free_port() -> int:
 
 @pytest.fixture
 def oxigraph_server(tmp_path: Path) -> Iterator[str]:
-    exe = shutil.which("oxigraph")
-    if exe is None:
-        pytest.skip("the oxigraph CLI is not installed (pip install oxigraph)")
+    # The `oxigraph` package (a test dependency) installs its server beside this Python.
+    beside = Path(sys.executable).parent / "oxigraph"
+    exe = str(beside) if beside.is_file() else shutil.which("oxigraph")
+    assert exe is not None, "the oxigraph CLI is missing: pip install -e '.[test]'"
     port = free_port()
     process = subprocess.Popen(
         [
