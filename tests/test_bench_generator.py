@@ -150,10 +150,9 @@ def _union_graph(lines):
 
 
 def test_small_graph_conforms_to_the_project_shapes():
-    validation = pytest.importorskip("linkedalliance.validation")
+    from linkedalliance import validation
+
     shapes_dir = ROOT / "shapes"
-    if not any(shapes_dir.glob("*.ttl")):
-        pytest.skip("no shapes yet")
     from rdflib import Graph
 
     shapes = validation.load_shapes(shapes_dir)

@@ -13,10 +13,6 @@ from linkedalliance.extract.evaluate import evaluate
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
-pytestmark = pytest.mark.skipif(
-    not (SEEDS / "entities.ttl").is_file(), reason="no curated entities yet"
-)
-
 
 @pytest.fixture(scope="module")
 def report():  # type: ignore[no-untyped-def]
