@@ -152,4 +152,5 @@ def test_help_documents_exit_codes() -> None:
 
 def test_registered_in_main_cli() -> None:
     from linkedalliance import cli
+
     assert cli.main.get_command(None, "validate") is command  # type: ignore[arg-type]

@@ -239,5 +239,14 @@ def serialize_jsonld(
     return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode()
 
 
+def serialize_jsonld_triples(
+    triples: Iterable[tuple[Node, Node, Node]], context: Mapping[str, Any]
+) -> bytes:
+    """One graph as compact JSON-LD with ``context`` embedded (entity look-ups)."""
+    nodes = _node_objects(triples, _TermTable(context))
+    doc = {"@context": dict(context), "@graph": nodes}
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode()
+
+
 def context_document(context: Mapping[str, Any]) -> bytes:
     return (json.dumps({"@context": dict(context)}, ensure_ascii=False, indent=1) + "\n").encode()

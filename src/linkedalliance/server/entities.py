@@ -14,6 +14,7 @@ gets each fact with its quote and offsets in one request.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
@@ -22,7 +23,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import rdfio
+from .. import export, rdfio
+from ..contrib.parse import to_rdflib
 from ..errors import LinkedAllianceError, UnsupportedFormat
 from ..namespaces import LA, OA, ONTOLOGY_IRI, PREFIXES
 from ..store import Statement, Store
@@ -63,13 +65,34 @@ def describe(store: Store, node: ox.NamedNode) -> list[Statement]:
     return list(dict.fromkeys(out + extra))
 
 
-def rdf_body(triples: Sequence[Statement], media_type: str) -> bytes:
+def jsonld_context(app: AppState) -> dict[str, object] | None:
+    """The build's published ``context.jsonld`` (read once), so that JSON-LD answers use
+    the same short terms as the dataset download; ``None`` when the build has none."""
+    key = "jsonld.context"
+    if key not in app.cache:
+        path = app.output_dir / "context.jsonld"
+        try:
+            app.cache[key] = json.loads(path.read_text(encoding="utf-8"))["@context"]
+        except (OSError, ValueError, KeyError):
+            app.cache[key] = None
+    found = app.cache[key]
+    return found if isinstance(found, dict) else None
+
+
+def rdf_body(
+    triples: Sequence[Statement], media_type: str, context: dict[str, object] | None = None
+) -> bytes:
     """``triples`` sorted (by their N-Triples form) and serialised; Turtle declares only the
-    prefixes whose namespace occurs in the data."""
+    prefixes whose namespace occurs in the data; JSON-LD is compacted with ``context``."""
     fmt = rdfio.format_from_media_type(media_type)
     lines = [str(t) for t in triples]
     order = sorted(range(len(lines)), key=lines.__getitem__)
     ordered = [triples[i] for i in order]
+    if fmt is rdfio.JSONLD and context is not None:
+        return export.serialize_jsonld_triples(
+            [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in ordered],
+            context,
+        )
     text = "\n".join(lines)
     prefixes = {name: ns for name, ns in PREFIXES.items() if ns in text}
     return ox.serialize(ordered, format=fmt.oxigraph, prefixes=prefixes) or b""  # type: ignore[arg-type]
@@ -160,7 +183,7 @@ def represent(
         response = html(request, app, node)
         response.headers.update(headers)
         return response
-    body = rdf_body(describe(app.store, node), media)
+    body = rdf_body(describe(app.store, node), media, jsonld_context(app))
     cache.put((path, node.value, media), generation, (body, link))
     return Response(body, media_type=media, headers=headers)
 
@@ -205,7 +228,9 @@ def represent_graph(request: Request, node: ox.NamedNode, suffix_media: str | No
         response = pages.ontology_page(request, app, node)
         response.headers.update(headers)
         return response
-    return Response(rdf_body(triples, media), media_type=media, headers=headers)
+    return Response(
+        rdf_body(triples, media, jsonld_context(app)), media_type=media, headers=headers
+    )
 
 
 async def resource(request: Request) -> Response:
@@ -303,7 +328,9 @@ async def void(request: Request) -> Response:
         response = pages.render(request, app, "void.html", title="Dataset description", turtle=body)
         response.headers.update(headers)
         return response
-    return Response(rdf_body(triples, media), media_type=media, headers=headers)
+    return Response(
+        rdf_body(triples, media, jsonld_context(app)), media_type=media, headers=headers
+    )
 
 
 routes.append(Route("/.well-known/void", void, methods=["GET", "HEAD"]))
