@@ -20,3 +20,15 @@ def project_dir_option(holding: str) -> Callable[[F], F]:
         show_default=True,
         help=f"Project root holding {holding}.",
     )
+
+
+def report_format_option(what: str) -> Callable[[F], F]:
+    """``--format text|turtle|json`` for a validation report."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "turtle", "json"]),
+        default="text",
+        show_default=True,
+        help=f"How to print {what}: readable text, the W3C SHACL report graph in Turtle, or JSON.",
+    )

@@ -10,7 +10,7 @@ import click
 from ..contrib import Outcome, open_service
 from ..errors import LinkedAllianceError
 from ..rdfio import format_from_path
-from ._options import project_dir_option
+from ._options import project_dir_option, report_format_option
 
 EXIT_MERGED = 0
 EXIT_REJECTED = 1
@@ -61,14 +61,7 @@ def _contribute(
     default=None,
     help="The store's directory [default: PROJECT_DIR/data].",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "turtle", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print a rejection report.",
-)
+@report_format_option("a rejection report")
 def command(
     file: Path, by: str, message: str, project_dir: Path, data_dir: Path | None, output_format: str
 ) -> None:

@@ -10,7 +10,7 @@ from rdflib import Graph
 from ..errors import LinkedAllianceError
 from ..rdfio import FORMATS, parse_file
 from ..validation import ValidationReport, load_shapes, validate_graph
-from ._options import project_dir_option
+from ._options import project_dir_option, report_format_option
 
 EXIT_CONFORMS = 0
 EXIT_NOT_CONFORMS = 1
@@ -78,14 +78,7 @@ def _load_ontology(path: Path) -> Graph:
     default=None,
     help="A shapes file or a directory of *.ttl shapes [default: PROJECT_DIR/shapes].",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "turtle", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print the report: readable text, the W3C SHACL report graph in Turtle, or JSON.",
-)
+@report_format_option("the report")
 @project_dir_option("ontology/ and shapes/")
 @click.option(
     "--inference/--no-inference",
