@@ -93,7 +93,7 @@ def test_other_rdf_formats_are_accepted(valid_file: Path, tmp_path: Path) -> Non
 
 def test_missing_file_exits_2(tmp_path: Path) -> None:
     missing = tmp_path / "nope.ttl"
-    assert run(str(missing)) == (2, "", f"error: {missing}: file not found\n")
+    assert run(str(missing)) == (2, "", f"Error: {missing}: file not found\n")
 
 
 def test_unknown_extension_exits_2(tmp_path: Path) -> None:
@@ -102,7 +102,7 @@ def test_unknown_extension_exits_2(tmp_path: Path) -> None:
     assert run(str(path)) == (
         2,
         "",
-        f"error: {path}: unknown RDF file extension ('.csv'); known: "
+        f"Error: {path}: unknown RDF file extension ('.csv'); known: "
         ".ttl, .trig, .nq, .nt, .jsonld, .json, .rdf, .owl, .xml\n",
     )
 
@@ -112,7 +112,7 @@ def test_syntax_error_exits_2_with_line_and_column(tmp_path: Path) -> None:
     path.write_text("<http://e/a> <http://e/b> <http://e/c> .\n<http://e/a> <http://e/b> .\n")
     code, out, err = run(str(path))
     assert (code, out) == (2, "")
-    assert err.startswith(f"error: {path}:2:")
+    assert err.startswith(f"Error: {path}:2:")
     assert "invalid turtle" in err
     assert "Traceback" not in err
 
@@ -126,7 +126,7 @@ def test_broken_shapes_exit_2(valid_file: Path, tmp_path: Path) -> None:
     )
     code, out, err = run(str(valid_file), "--shapes", str(shapes))
     assert (code, out) == (2, "")
-    assert err.startswith(f"error: shapes file {shapes / 'b.ttl'}:")
+    assert err.startswith(f"Error: shapes file {shapes / 'b.ttl'}:")
 
 
 def test_missing_ontology_exits_2(valid_file: Path, tmp_path: Path) -> None:
@@ -136,7 +136,7 @@ def test_missing_ontology_exits_2(valid_file: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert result.stderr == (
-        f"error: {tmp_path / 'ontology' / 'linkedalliance.ttl'}: ontology not found; "
+        f"Error: {tmp_path / 'ontology' / 'linkedalliance.ttl'}: ontology not found; "
         "run from the project root or pass --project-dir\n"
     )
 

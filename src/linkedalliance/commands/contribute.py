@@ -68,7 +68,7 @@ def command(
     try:
         outcome = _contribute(file, by, message, project_dir, data_dir)
     except LinkedAllianceError as exc:
-        click.echo(f"error: {exc.message}", err=True)
+        click.echo(f"Error: {exc.message}", err=True)
         raise SystemExit(EXIT_ERROR) from None
     if outcome.status == "already-merged":
         assert outcome.record is not None

@@ -41,7 +41,7 @@ def _with_service(
             gc.collect()  # drop the store now: the next command in this process may reopen it
     except LinkedAllianceError as exc:
         message = exc.message
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"Error: {message}", err=True)
     raise SystemExit(2)
 
 

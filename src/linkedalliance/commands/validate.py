@@ -48,7 +48,7 @@ fetched: owl:imports is refused.
 
 
 def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"Error: {message}", err=True)
     raise SystemExit(EXIT_ERROR)
 
 
