@@ -439,30 +439,34 @@ class ProcessQueryRunner(QueryRunner):
 
     def _acquire(self, deadline: float) -> _Worker:
         while True:
-            remaining = deadline - time.monotonic()
             try:
-                worker = self._idle.get(timeout=max(remaining, 0.001))
+                worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.001))
             except queue.Empty:
-                raise ServerBusy(
-                    f"all {self.workers} query workers stayed busy for "
-                    f"{self.time_limit_s:g} s; try again shortly"
-                ) from None
-            if worker.generation == self._generation and worker.alive():
+                raise self._busy() from None
+            if self._usable(worker):
                 return worker
-            worker.kill()
 
     async def _acquire_async(self, deadline: float) -> _Worker:
         while True:
             try:
                 worker = await self._idle.get_async(deadline - time.monotonic())
             except queue.Empty:
-                raise ServerBusy(
-                    f"all {self.workers} query workers stayed busy for "
-                    f"{self.time_limit_s:g} s; try again shortly"
-                ) from None
-            if worker.generation == self._generation and worker.alive():
+                raise self._busy() from None
+            if self._usable(worker):
                 return worker
-            worker.kill()
+
+    def _busy(self) -> ServerBusy:
+        return ServerBusy(
+            f"all {self.workers} query workers stayed busy for "
+            f"{self.time_limit_s:g} s; try again shortly"
+        )
+
+    def _usable(self, worker: _Worker) -> bool:
+        """A worker of the current snapshot that is alive; any other is killed."""
+        if worker.generation == self._generation and worker.alive():
+            return True
+        worker.kill()
+        return False
 
     def _release(self, worker: _Worker) -> None:
         if worker.generation == self._generation and not self._closed:

@@ -69,20 +69,8 @@ class CompiledOntology:
     @classmethod
     def from_graph(cls, ontology: Graph) -> CompiledOntology:
         c = cls()
-        sub: dict[Node, set[Node]] = defaultdict(set)
-        for s, o in ontology.subject_objects(RDFS.subClassOf):
-            sub[s].add(o)
-        for s, o in ontology.subject_objects(OWL.equivalentClass):
-            sub[s].add(o)
-            sub[o].add(s)
-        c.superclasses = _closure(sub)
-        subp: dict[Node, set[Node]] = defaultdict(set)
-        for s, o in ontology.subject_objects(RDFS.subPropertyOf):
-            subp[s].add(o)
-        for s, o in ontology.subject_objects(OWL.equivalentProperty):
-            subp[s].add(o)
-            subp[o].add(s)
-        c.superproperties = _closure(subp)
+        c.superclasses = _hierarchy(ontology, RDFS.subClassOf, OWL.equivalentClass)
+        c.superproperties = _hierarchy(ontology, RDFS.subPropertyOf, OWL.equivalentProperty)
         for table, pred in ((c.domains, RDFS.domain), (c.ranges, RDFS.range)):
             for s, o in ontology.subject_objects(pred):
                 table.setdefault(s, set()).add(o)
@@ -127,6 +115,17 @@ class CompiledOntology:
 
     def props_of(self, prop: Node) -> set[Node]:
         return {prop} | self.superproperties.get(prop, set())
+
+
+def _hierarchy(ontology: Graph, sub_of: Node, equivalent: Node) -> dict[Node, set[Node]]:
+    """Every term's ancestors along ``sub_of``, equivalences counting both ways."""
+    parents: dict[Node, set[Node]] = defaultdict(set)
+    for s, o in ontology.subject_objects(sub_of):
+        parents[s].add(o)
+    for s, o in ontology.subject_objects(equivalent):
+        parents[s].add(o)
+        parents[o].add(s)
+    return _closure(parents)
 
 
 def _closure(direct: dict[Node, set[Node]]) -> dict[Node, set[Node]]:
