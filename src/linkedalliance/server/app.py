@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -22,14 +23,15 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from ..contrib import http as contrib_http
 from ..errors import LinkedAllianceError
 from ..settings import Settings
 from ..store import Store
 from . import entities, pages, sparql, urls
+from .lookup import CORS_EXPOSE, Lookups
 from .negotiation import prefers_html
-from .replay import ReplayCache
 from .state import AppState, NotFound, state
 
 log = logging.getLogger(__name__)
@@ -80,6 +82,25 @@ async def downloads_redirect(request: Request) -> Response:
     return RedirectResponse(urls.DOWNLOADS, status_code=301)
 
 
+class LinkedDataApp(Starlette):
+    """Starlette with a short cut: RDF look-ups (:mod:`.lookup`) are answered before the
+    middleware stack and the router, which cost more than rendering the answer."""
+
+    def __init__(self, lookups: Lookups, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.lookups = lookups
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            found = self.lookups.answer(scope)
+            if found is not None:
+                body, headers = found
+                await send({"type": "http.response.start", "status": 200, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await super().__call__(scope, receive, send)
+
+
 def create_app(store: Store, settings: Settings | None = None) -> Starlette:
     """A Starlette app serving ``store`` with ``settings`` (defaults when ``None``)."""
     settings = settings or Settings()
@@ -114,17 +135,17 @@ def create_app(store: Store, settings: Settings | None = None) -> Starlette:
         entities.fallback,
     ]
     middleware = [
-        Middleware(ReplayCache, store=store, size=settings.lookup_cache),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],
             allow_credentials=False,
             allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
             allow_headers=["Accept", "Content-Type"],
-            expose_headers=["X-SPARQL-Truncated", "Link", "Vary"],
+            expose_headers=list(CORS_EXPOSE),
         ),
     ]
-    app = Starlette(
+    app = LinkedDataApp(
+        Lookups(app_state),
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,

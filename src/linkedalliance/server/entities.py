@@ -13,7 +13,6 @@ gets each fact with its quote and offsets in one request.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -82,8 +81,9 @@ def jsonld_context(app: AppState) -> dict[str, object] | None:
 def rdf_body(
     triples: Sequence[Statement], media_type: str, context: dict[str, object] | None = None
 ) -> bytes:
-    """``triples`` sorted (by their N-Triples form) and serialised; Turtle declares only the
-    prefixes whose namespace occurs in the data; JSON-LD is compacted with ``context``."""
+    """``triples`` sorted (by their N-Triples form) and serialised; Turtle declares the
+    project's standard prefixes (:data:`PREFIXES`; finding the ones in use costs more than
+    serialising the answer); JSON-LD is compacted with ``context``."""
     fmt = rdfio.format_from_media_type(media_type)
     lines = [str(t) for t in triples]
     order = sorted(range(len(lines)), key=lines.__getitem__)
@@ -93,9 +93,7 @@ def rdf_body(
             [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in ordered],
             context,
         )
-    text = "\n".join(lines)
-    prefixes = {name: ns for name, ns in PREFIXES.items() if ns in text}
-    return ox.serialize(ordered, format=fmt.oxigraph, prefixes=prefixes) or b""  # type: ignore[arg-type]
+    return ox.serialize(ordered, format=fmt.oxigraph, prefixes=PREFIXES) or b""  # type: ignore[arg-type]
 
 
 class BodyCache:
@@ -151,11 +149,35 @@ def choose(request: Request, suffix_media: str | None, offers: list[str]) -> str
     return chosen
 
 
-def link_header(request: Request, path: str) -> str:
-    alternates = state(request).urls.alternates(path)
+def link_header(app: AppState, path: str) -> str:
+    alternates = app.urls.alternates(path)
     return ", ".join(
         f'<{url}>; rel="alternate"; type="{media}"' for media, url in alternates.items()
     )
+
+
+def content_type(media: str) -> str:
+    """The ``Content-Type`` of an answer in ``media`` (text types in UTF-8, as Starlette)."""
+    return media + "; charset=utf-8" if media.startswith("text/") else media
+
+
+def rdf_answer(app: AppState, iri: str, path: str, media: str) -> tuple[bytes, str] | None:
+    """The RDF answer for the resource ``iri`` (served at ``path``) in ``media``: its body and
+    its ``Link`` header, from the body cache or rendered; ``None`` when the store has no such
+    resource. Shared by the routed handlers and :mod:`.lookup`."""
+    generation = app.store.generation
+    cache = body_cache(app)
+    key = (path, iri, media)
+    found = cache.get(key, generation)
+    if found is not None:
+        return found
+    node = ox.NamedNode(iri)
+    triples = describe(app.store, node)
+    if not triples:
+        return None
+    answer = rdf_body(triples, media, jsonld_context(app)), link_header(app, path)
+    cache.put(key, generation, answer)
+    return answer
 
 
 def represent(
@@ -163,29 +185,19 @@ def represent(
 ) -> Response:
     """Answer for one resource in the negotiated representation."""
     app = state(request)
-    generation = app.store.generation
-    cache = body_cache(app)
-    media = None
-    if app.settings.lookup_cache > 0:
-        with contextlib.suppress(NotFound, UnsupportedFormat):  # raised below, after the 404
-            media = choose(request, suffix_media, OFFERS)
-        if media is not None and media != "text/html":
-            found = cache.get((path, node.value, media), generation)
-            if found is not None:
-                body, link = found
-                return Response(body, media_type=media, headers={"Vary": "Accept", "Link": link})
-    if not app.store.contains(node):
+    media = choose(request, suffix_media, OFFERS) if app.store.contains(node) else None
+    if media is None:
         raise NotFound(f"no resource <{node.value}> in this dataset")
-    media = media or choose(request, suffix_media, OFFERS)
-    link = link_header(request, path)
-    headers = {"Vary": "Accept", "Link": link}
+    headers = {"Vary": "Accept", "Link": link_header(app, path)}
     if media == "text/html":
         response = html(request, app, node)
         response.headers.update(headers)
         return response
-    body = rdf_body(describe(app.store, node), media, jsonld_context(app))
-    cache.put((path, node.value, media), generation, (body, link))
-    return Response(body, media_type=media, headers=headers)
+    answer = rdf_answer(app, node.value, path, media)
+    if answer is None:  # removed since contains(): the answer for an unknown resource
+        raise NotFound(f"no resource <{node.value}> in this dataset")
+    body, link = answer
+    return Response(body, media_type=media, headers={"Vary": "Accept", "Link": link})
 
 
 async def entity(request: Request) -> Response:
@@ -223,7 +235,7 @@ def represent_graph(request: Request, node: ox.NamedNode, suffix_media: str | No
     if not triples:
         raise NotFound("the ontology is not loaded in this dataset")
     media = choose(request, suffix_media, OFFERS)
-    headers = {"Vary": "Accept", "Link": link_header(request, app.urls.ontology())}
+    headers = {"Vary": "Accept", "Link": link_header(app, app.urls.ontology())}
     if media == "text/html":
         response = pages.ontology_page(request, app, node)
         response.headers.update(headers)
