@@ -42,6 +42,7 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -149,16 +150,17 @@ class Connection:
             await self._open()
         assert self.reader is not None and self.writer is not None
         self.writer.write(payload)
-        status_line = await self.reader.readline()
-        if not status_line:
+        try:  # the status line and the headers, in one read
+            head = await self.reader.readuntil(b"\r\n\r\n")
+        except asyncio.IncompleteReadError:
             await self.close()
-            raise HttpError("connection closed")
+            raise HttpError("connection closed") from None
+        status_line, *header_lines = head.split(b"\r\n")
         status = int(status_line.split()[1])
         length, chunked, close = None, False, False
-        while True:
-            line = await self.reader.readline()
-            if line in (b"\r\n", b""):
-                break
+        for line in header_lines:
+            if not line:
+                continue
             name, _, value = line.decode("latin-1").partition(":")
             name, value = name.strip().lower(), value.strip().lower()
             if name == "content-length":
@@ -198,6 +200,11 @@ class Measurement:
     latencies_ms: list[float] = field(default_factory=list)
     capped: bool = False
     first_error: str = ""
+    server_cpu_s: float = float("nan")  # CPU time of the server's processes meanwhile
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        return self.server_cpu_s * 1000 / self.completed if self.completed else float("nan")
 
     @property
     def rps(self) -> float:
@@ -230,7 +237,8 @@ async def _drive(
                 next_index += 1
                 t0 = time.perf_counter()
                 try:
-                    status, body = await asyncio.wait_for(conn.send(payload), deadline_s)
+                    async with asyncio.timeout(deadline_s):  # no task per request (wait_for)
+                        status, body = await conn.send(payload)
                 except (TimeoutError, HttpError, OSError, ValueError) as exc:
                     await conn.close()
                     m.errors += 1
@@ -250,6 +258,16 @@ async def _drive(
     m.elapsed_s = time.perf_counter() - started
 
 
+def _event_loop_runner() -> Callable[[Any], Any]:
+    """``asyncio.run`` on uvloop when it is installed (it comes with ``uvicorn[standard]``):
+    the client then takes less of the CPU that it shares with the server under test."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run
+    return uvloop.run
+
+
 def run_workload(
     system: str,
     workload: str,
@@ -258,9 +276,14 @@ def run_workload(
     concurrency: int,
     deadline_s: float,
     warmup: int,
+    server: subprocess.Popen[bytes] | None = None,
 ) -> Measurement:
+    """Drive ``requests`` (after ``warmup`` of them); with ``server``, also the CPU time its
+    process group spent meanwhile (a figure that other load on the machine disturbs less
+    than requests per second)."""
+    run = _event_loop_runner()
     if warmup:
-        asyncio.run(
+        run(
             _drive(
                 port,
                 requests[:warmup],
@@ -270,7 +293,10 @@ def run_workload(
             )
         )
     m = Measurement(system, workload, len(requests))
-    asyncio.run(_drive(port, requests, concurrency, deadline_s, m))
+    cpu_before = _group_stats(server)[0] if server is not None else 0.0
+    run(_drive(port, requests, concurrency, deadline_s, m))
+    if server is not None:
+        m.server_cpu_s = _group_stats(server)[0] - cpu_before
     return m
 
 
@@ -499,14 +525,19 @@ def rdflib_endpoint_server(data: Path, logs: Path, timeout_s: float) -> Iterator
 
 @contextlib.contextmanager
 def project_server(
-    data: Path, logs: Path, timeout_s: float, extra: list[tuple[str, str]]
+    data: Path,
+    logs: Path,
+    timeout_s: float,
+    extra: list[tuple[str, str]],
+    name: str = "project",
+    label: str = "linkedalliance serve",
 ) -> Iterator[System]:
     """``linkedalliance serve`` on the generated data (an output directory holding it)."""
     exe = shutil.which("linkedalliance") or str(Path(sys.executable).parent / "linkedalliance")
     port = free_port()
     system = System(
-        "project",
-        "linkedalliance serve",
+        name,
+        label,
         port,
         lambda iri: Request("/id/" + iri[len(BASE + "id/") :], "text/turtle"),
         _sparql_get("/sparql"),
@@ -524,7 +555,7 @@ def project_server(
     for name, value in settings:
         cmd += ["--setting", name, value]
     t0 = time.perf_counter()
-    system.process = _start(cmd, logs / "project.log")
+    system.process = _start(cmd, logs / f"{name}.log")
     try:
         _wait_ready(system, _sparql_get("/sparql")("ASK {}"), timeout_s)
         system.load_s = time.perf_counter() - t0
@@ -612,7 +643,8 @@ def in_process(data: Path, repeats: int, iris: list[str], budget_s: float) -> li
         lib_fn: Callable[[int], object], direct_fn: Callable[[int], object], n: int
     ) -> tuple[float, float]:
         """Median ms of each, calls alternating so that machine noise hits both alike."""
-        lib_samples, direct_samples = [], []
+        lib_samples: list[float] = []
+        direct_samples: list[float] = []
         stop = time.perf_counter() + budget_s
         for i in range(n):
             for fn, samples in ((lib_fn, lib_samples), (direct_fn, direct_samples)):
@@ -629,15 +661,29 @@ def in_process(data: Path, repeats: int, iris: list[str], budget_s: float) -> li
         )
 
     def direct_select(q: str) -> list[tuple[object, ...]]:
-        return [tuple(s) for s in direct.query(q)]
+        found = direct.query(q)
+        assert isinstance(found, ox.QuerySolutions)
+        return [tuple(s) for s in found]
+
+    def direct_graph(q: str) -> list[ox.Triple]:
+        found = direct.query(q)
+        assert isinstance(found, ox.QueryTriples)
+        return list(found)
 
     results = []
-    for name, make in (("orderby", orderby_query), ("aggregate", aggregate_query)):
-        lib, dir_ = time_pair(
-            lambda i, make=make: library.query(make(i)),
-            lambda i, make=make: direct_select(make(i)),
-            repeats,
-        )
+    makers: list[tuple[str, Callable[[int], str]]] = [
+        ("orderby", orderby_query),
+        ("aggregate", aggregate_query),
+    ]
+    for name, make in makers:
+
+        def lib_call(i: int, make: Callable[[int], str] = make) -> object:
+            return library.query(make(i))
+
+        def direct_call(i: int, make: Callable[[int], str] = make) -> object:
+            return direct_select(make(i))
+
+        lib, dir_ = time_pair(lib_call, direct_call, repeats)
         results.append(InProcess(f"{name} (`Store.query`)", lib, dir_))
     nodes = [ox.NamedNode(i) for i in iris]
     # Store.quads lists the named graphs only (the union in the default graph is skipped);
@@ -650,7 +696,7 @@ def in_process(data: Path, repeats: int, iris: list[str], budget_s: float) -> li
     results.append(InProcess("lookup (`Store.quads`)", lib, dir_))
     lib, dir_ = time_pair(
         lambda i: library.query(lookup_query(iris[i % len(iris)])),
-        lambda i: list(direct.query(lookup_query(iris[i % len(iris)]))),
+        lambda i: direct_graph(lookup_query(iris[i % len(iris)])),
         repeats * 10,
     )
     results.append(InProcess("lookup CONSTRUCT (`Store.query`)", lib, dir_))
@@ -674,13 +720,56 @@ def _round_lines(per_round: dict[tuple[str, str], list[Measurement]]) -> list[st
         return []
     out = [
         "",
-        "Every round, in order (req/s; the project's look-up caches start empty, so its "
-        "first look-up round is the uncached figure):",
+        "Every round, in order (req/s; the project's look-up cache starts empty, so its "
+        "first look-up round is partly uncached; project-nocache runs with the cache off):",
         "",
     ]
     for (system_name, w), measured in per_round.items():
         if measured:
             out.append(f"* {system_name} {w}: " + " / ".join(_fmt(m.rps) for m in measured))
+    return out
+
+
+def _ratio_lines(by: dict[tuple[str, str], Measurement], names: list[str]) -> list[str]:
+    """The project against the other systems, workload by workload."""
+    if "project" not in names and "project-nocache" not in names:
+        return []
+    out = [
+        "",
+        "Ratios: throughput (req/s of the project / req/s of the other; above 1 the project"
+        " is faster) and server CPU per request (the project's / Oxigraph's, same layout;"
+        " below 1 the project spends less):",
+        "",
+        "| workload | project/oxigraph, union materialised (same layout) "
+        "| project/oxigraph, union view | project/rdflib-endpoint "
+        "| CPU per request, project/oxigraph (same layout) | p99 project ms |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+
+    def ratio(p: Measurement, other: Measurement | None, digits: int) -> str:
+        return f"{p.rps / other.rps:.{digits}f}x" if other and other.rps else "–"
+
+    def cpu_ratio(p: Measurement, other: Measurement | None) -> str:
+        if other is None or not other.cpu_ms_per_request > 0:
+            return "–"
+        return f"{p.cpu_ms_per_request / other.cpu_ms_per_request:.2f}x"
+
+    rows = [
+        ("lookup", "project", "lookup"),
+        ("lookup, cache off", "project-nocache", "lookup"),
+        ("orderby", "project", "orderby"),
+        ("aggregate", "project", "aggregate"),
+    ]
+    for label, system_name, w in rows:
+        p = by.get((system_name, w))
+        if p is None:
+            continue
+        out.append(
+            f"| {label} | {ratio(p, by.get(('oxigraph-mat', w)), 2)} | "
+            f"{ratio(p, by.get(('oxigraph', w)), 2)} | "
+            f"{ratio(p, by.get(('rdflib', w)), 1)} | "
+            f"{cpu_ratio(p, by.get(('oxigraph-mat', w)))} | {_fmt(p.pct(0.99), 2)} |"
+        )
     return out
 
 
@@ -710,8 +799,8 @@ def report(
         "interleaved rounds, the median round (by req/s) shown "
         f"({args.single_round or 'no system'}: first round only).",
         "",
-        "| system | workload | done | errors | req/s | p50 ms | p99 ms |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| system | workload | done | errors | req/s | p50 ms | p99 ms | server CPU ms/req |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for s in systems:
         for w in ("lookup", "orderby", "aggregate"):
@@ -721,30 +810,10 @@ def report(
             done = f"{m.completed}/{m.requested}" + (" (time cap)" if m.capped else "")
             out.append(
                 f"| {s.label} | {w} | {done} | {m.errors} | {_fmt(m.rps)} | "
-                f"{_fmt(m.pct(0.5), 2)} | {_fmt(m.pct(0.99), 2)} |"
+                f"{_fmt(m.pct(0.5), 2)} | {_fmt(m.pct(0.99), 2)} | "
+                f"{_fmt(m.cpu_ms_per_request, 3)} |"
             )
-    if "project" in names:
-        out += [
-            "",
-            "Throughput ratios (req/s of the project / req/s of the other):",
-            "",
-            "| workload | project/oxigraph, union materialised (same layout) "
-            "| project/oxigraph, union view | project/rdflib-endpoint | p99 project ms |",
-            "|---|---:|---:|---:|---:|",
-        ]
-
-        def ratio(p: Measurement, other: Measurement | None, digits: int) -> str:
-            return f"{p.rps / other.rps:.{digits}f}x" if other and other.rps else "–"
-
-        for w in ("lookup", "orderby", "aggregate"):
-            p = by.get(("project", w))
-            if p is None:
-                continue
-            out.append(
-                f"| {w} | {ratio(p, by.get(('oxigraph-mat', w)), 2)} | "
-                f"{ratio(p, by.get(('oxigraph', w)), 2)} | "
-                f"{ratio(p, by.get(('rdflib', w)), 1)} | {_fmt(p.pct(0.99), 2)} |"
-            )
+    out += _ratio_lines(by, names)
     out += _round_lines(per_round or {})
     out += [
         "",
@@ -783,8 +852,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--systems",
-        default="project,oxigraph-mat,oxigraph,rdflib",
-        help="comma-separated subset of project,oxigraph-mat,oxigraph,rdflib",
+        default="project,project-nocache,oxigraph-mat,oxigraph,rdflib",
+        help="comma-separated subset of project,project-nocache (look-ups only, cache off),"
+        "oxigraph-mat,oxigraph,rdflib",
     )
     parser.add_argument(
         "--workloads",
@@ -792,9 +862,9 @@ def main(argv: list[str] | None = None) -> int:
         help="comma-separated subset of lookup,orderby,aggregate",
     )
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--lookups", type=int, default=2000)
-    parser.add_argument("--orderby", type=int, default=200)
-    parser.add_argument("--aggregates", type=int, default=200)
+    parser.add_argument("--lookups", type=int, default=4000)
+    parser.add_argument("--orderby", type=int, default=400)
+    parser.add_argument("--aggregates", type=int, default=300)
     parser.add_argument(
         "--max-seconds", type=float, default=120.0, help="time cap per workload and system"
     )
@@ -849,6 +919,14 @@ def main(argv: list[str] | None = None) -> int:
         "project": lambda: project_server(
             data, logs, args.load_timeout, [tuple(s) for s in args.setting]
         ),
+        "project-nocache": lambda: project_server(
+            data,
+            logs,
+            args.load_timeout,
+            [tuple(s) for s in args.setting] + [("lookup_cache", "0")],
+            "project-nocache",
+            "linkedalliance serve, look-up cache off",
+        ),
         "oxigraph": lambda: oxigraph_server(data, logs, args.load_timeout),
         "oxigraph-mat": lambda: oxigraph_server(data, logs, args.load_timeout, True),
         "rdflib": lambda: rdflib_endpoint_server(data, logs, args.load_timeout),
@@ -881,6 +959,7 @@ def main(argv: list[str] | None = None) -> int:
                     done = rounds.setdefault((system.name, workload), [])
                     if (
                         workload not in args.workloads.split(",")
+                        or (system.name == "project-nocache" and workload != "lookup")
                         or any(m.capped for m in done)
                         or (done and system.name in args.single_round.split(","))
                     ):
@@ -894,6 +973,7 @@ def main(argv: list[str] | None = None) -> int:
                         args.concurrency,
                         args.max_seconds,
                         warmup,
+                        system.process,
                     )
                     done.append(m)
                     print(
