@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -78,6 +79,22 @@ def to_oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
     raise TypeError(f"unsupported term {term!r}")
+
+
+def from_oxigraph_term(term: object) -> Node:
+    """The rdflib term of a pyoxigraph term (the inverse of :func:`to_oxigraph_term`);
+    :class:`ValueError` for RDF 1.2 triple terms, which rdflib cannot hold."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == str(XSD.string):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise ValueError(f"unsupported term {term!r} (RDF-star triple terms are not supported)")
 
 
 def to_oxigraph_quads(quads: Iterable[Quad]) -> list[ox.Quad]:
@@ -246,6 +263,27 @@ def serialize_jsonld_triples(
     nodes = _node_objects(triples, _TermTable(context))
     doc = {"@context": dict(context), "@graph": nodes}
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def serialize_jsonld_statements(
+    statements: Iterable[ox.Triple | ox.Quad], context: Mapping[str, Any]
+) -> bytes:
+    """:func:`serialize_jsonld_triples` for pyoxigraph triples (or default-graph quads)."""
+    term = from_oxigraph_term
+    return serialize_jsonld_triples(
+        [(term(t.subject), term(t.predicate), term(t.object)) for t in statements], context
+    )
+
+
+def read_context(output_dir: Path) -> dict[str, Any] | None:
+    """The ``@context`` a build published in ``output_dir/context.jsonld``; ``None`` when
+    there is none (or it is not a JSON-LD context document)."""
+    try:
+        found = json.loads((output_dir / "context.jsonld").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    context = found.get("@context") if isinstance(found, dict) else None
+    return context if isinstance(context, dict) else None
 
 
 def context_document(context: Mapping[str, Any]) -> bytes:

@@ -14,17 +14,19 @@ streaming parsers such as pyoxigraph's still accept it) and every caller gets
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from . import rdfio
+from . import export, rdfio
 from .errors import InputFileError, UnsupportedFormat
 from .namespaces import PREFIXES
 from .rdfio import RdfFormat
@@ -260,8 +262,14 @@ def render_tsv(result: QueryResult) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def render_graph(result: QueryResult, fmt: RdfFormat) -> bytes:
-    """Turtle, N-Triples or (expanded) JSON-LD, written by pyoxigraph."""
+def render_graph(
+    result: QueryResult, fmt: RdfFormat, context: Mapping[str, Any] | None = None
+) -> bytes:
+    """Turtle, N-Triples or JSON-LD: compacted with ``context`` (the build's published
+    ``@context``) when there is one, else pyoxigraph's expanded form."""
+    if fmt is rdfio.JSONLD and context is not None:
+        with contextlib.suppress(ValueError):  # triple terms: the expanded form below
+            return export.serialize_jsonld_statements(result.triples, context)
     data = ox.serialize(list(result.triples), format=fmt.oxigraph, prefixes=PREFIXES)
     return data or b""
 
@@ -299,15 +307,20 @@ def render_table(result: QueryResult) -> str:
 _RENDERERS = {"json": render_json, "xml": render_xml, "csv": render_csv, "tsv": render_tsv}
 
 
-def render(result: QueryResult, fmt: ResultFormat | RdfFormat) -> Rendered:
-    """Serialise ``result`` in ``fmt``; a graph format for SELECT (or vice versa) is a 406."""
+def render(
+    result: QueryResult,
+    fmt: ResultFormat | RdfFormat,
+    jsonld_context: Mapping[str, Any] | None = None,
+) -> Rendered:
+    """Serialise ``result`` in ``fmt``; a graph format for SELECT (or vice versa) is a 406.
+    JSON-LD graphs are compacted with ``jsonld_context`` when given."""
     if result.kind == "graph":
         if not isinstance(fmt, RdfFormat):
             raise UnsupportedFormat(
                 f"a CONSTRUCT/DESCRIBE result cannot be written as {fmt.name}; "
                 f"use one of: {', '.join(f.name for f in GRAPH_FORMATS)}"
             )
-        body = render_graph(result, fmt)
+        body = render_graph(result, fmt, jsonld_context)
     else:
         if isinstance(fmt, RdfFormat):
             raise UnsupportedFormat(
@@ -319,7 +332,11 @@ def render(result: QueryResult, fmt: ResultFormat | RdfFormat) -> Rendered:
 
 
 def render_for(
-    result: QueryResult, *, results: ResultFormat | None, graph: RdfFormat | None
+    result: QueryResult,
+    *,
+    results: ResultFormat | None,
+    graph: RdfFormat | None,
+    jsonld_context: Mapping[str, Any] | None = None,
 ) -> Rendered:
     """Render with whichever of the two negotiated formats fits the result's kind."""
     fmt: ResultFormat | RdfFormat | None = graph if result.kind == "graph" else results
@@ -332,4 +349,4 @@ def render_for(
             f"the query returns {wanted}, and none of its media types is acceptable: "
             + ", ".join(offers)
         )
-    return render(result, fmt)
+    return render(result, fmt, jsonld_context)

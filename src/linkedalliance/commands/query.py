@@ -8,6 +8,7 @@ import click
 import pyoxigraph as ox
 
 from ..errors import QueryError
+from ..export import read_context
 from ..query import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
@@ -119,7 +120,8 @@ def command(
         return
     graph_names = {f.name for f in GRAPH_FORMATS}
     chosen = graph_format(fmt) if fmt in graph_names else results_format(fmt)
-    rendered = render(result, chosen)
+    # JSON-LD graphs use the short terms of the build's published @context when there is one
+    rendered = render(result, chosen, read_context(output_dir) if fmt == "jsonld" else None)
     click.echo(rendered.body.decode("utf-8"), nl=not rendered.body.endswith(b"\n"))
     if rendered.truncated:
         click.echo(f"warning: results truncated at {max_rows} rows", err=True)

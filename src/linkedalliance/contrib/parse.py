@@ -14,12 +14,11 @@ import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import BNode
 from rdflib.term import Node
 
 from ..errors import LinkedAllianceError, RdfSyntaxError
-from ..export import to_oxigraph_term
+from ..export import from_oxigraph_term, to_oxigraph_term
 from ..namespaces import IriScheme
 from ..rdfio import RdfFormat, _syntax_error
 from ..store import is_update
@@ -82,17 +81,10 @@ class ParsedContribution:
 
 
 def to_rdflib(term: object) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise RdfSyntaxError("contribution", "RDF-star triple terms are not supported")
+    try:
+        return from_oxigraph_term(term)
+    except ValueError:
+        raise RdfSyntaxError("contribution", "RDF-star triple terms are not supported") from None
 
 
 #: rdflib term -> pyoxigraph term (one conversion for the whole library).

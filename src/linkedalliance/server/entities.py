@@ -13,7 +13,6 @@ gets each fact with its quote and offsets in one request.
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
@@ -23,7 +22,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import export, rdfio
-from ..contrib.parse import to_rdflib
 from ..errors import LinkedAllianceError, UnsupportedFormat
 from ..namespaces import LA, OA, ONTOLOGY_IRI, PREFIXES
 from ..store import Statement, Store
@@ -69,11 +67,7 @@ def jsonld_context(app: AppState) -> dict[str, object] | None:
     the same short terms as the dataset download; ``None`` when the build has none."""
     key = "jsonld.context"
     if key not in app.cache:
-        path = app.output_dir / "context.jsonld"
-        try:
-            app.cache[key] = json.loads(path.read_text(encoding="utf-8"))["@context"]
-        except (OSError, ValueError, KeyError):
-            app.cache[key] = None
+        app.cache[key] = export.read_context(app.output_dir)
     found = app.cache[key]
     return found if isinstance(found, dict) else None
 
@@ -89,10 +83,7 @@ def rdf_body(
     order = sorted(range(len(lines)), key=lines.__getitem__)
     ordered = [triples[i] for i in order]
     if fmt is rdfio.JSONLD and context is not None:
-        return export.serialize_jsonld_triples(
-            [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in ordered],
-            context,
-        )
+        return export.serialize_jsonld_statements(ordered, context)
     return ox.serialize(ordered, format=fmt.oxigraph, prefixes=PREFIXES) or b""  # type: ignore[arg-type]
 
 

@@ -31,7 +31,7 @@ from ..errors import QueryError, UnsupportedFormat
 from ..query import GRAPH_FORMATS, RESULT_FORMATS, graph_format, results_format
 from ..querypool import QueryRequest
 from ..store import QueryDataset, UpdateRefused
-from .entities import choose, rdf_body
+from .entities import choose, jsonld_context, rdf_body
 from .negotiation import negotiate
 from .state import MethodRefused, state
 
@@ -164,7 +164,8 @@ async def sparql(request: Request) -> Response:
         named_graphs=tuple(v for k, v in params if k == "named-graph-uri"),
     )
     app = state(request)
-    rendered = await app.runner.run_async(QueryRequest(query, dataset, results, graph))
+    context = jsonld_context(app) if graph == "jsonld" else None  # sent only when used
+    rendered = await app.runner.run_async(QueryRequest(query, dataset, results, graph, context))
     headers = {"Vary": "Accept"}
     if rendered.truncated:
         headers["X-SPARQL-Truncated"] = "true"
