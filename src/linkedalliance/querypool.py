@@ -3,25 +3,28 @@
 pyoxigraph has no query timeout, and a Python thread cannot be killed, so a query that runs
 away (a cross product of the whole store, a pathological property path) would hold its thread
 and its CPU for as long as it likes. :class:`ProcessQueryRunner` therefore evaluates queries in
-a pool of **worker processes** (fresh interpreters started with :mod:`subprocess`, talking
-over a socket pair), each holding its own read-only view of the data:
+a pool of **worker processes**, talking over socket pairs, each with a read-only view of the
+data. The workers are forked from a **fork server** (:mod:`linkedalliance.forkserver`, a
+fresh single-threaded interpreter) that holds one snapshot:
 
-* in-memory store: the main process dumps the dataset once to an N-Quads snapshot file and
-  each worker bulk-loads it into its own in-memory store;
+* in-memory store: the main process dumps the dataset once to an N-Quads snapshot file, the
+  fork server bulk-loads it once, and the workers it forks share that store's memory
+  (copy-on-write), so a worker costs no extra copy of the data and starts in milliseconds;
 * on-disk store: the main process takes a RocksDB checkpoint (:meth:`pyoxigraph.Store.backup`,
   cheap hard links) that nobody writes, and each worker opens it with
-  :meth:`pyoxigraph.Store.read_only`.
+  :meth:`pyoxigraph.Store.read_only` after the fork.
 
 A query is sent to an idle worker over a pipe; the worker runs it, cuts it at the row limit,
 serialises it in the negotiated format and sends the bytes back. The caller waits at most the
 time limit (``Connection.poll``). When the limit passes, the worker is killed with SIGKILL
-(the operating system reclaims its CPU and memory at once), a replacement is started in the
-background, and the caller gets :class:`~linkedalliance.errors.QueryTimeout` (HTTP 503).
+(the operating system reclaims its CPU and memory at once), a replacement is forked in the
+background (no reload), and the caller gets :class:`~linkedalliance.errors.QueryTimeout` (HTTP 503).
 Other workers keep answering other clients meanwhile; a caller waiting for a free worker also
 waits at most the time limit and then gets :class:`ServerBusy`.
 
-After a write (:attr:`Store.generation` changes), the next query renews the snapshot and the
-workers; workers busy with an old snapshot finish their query and are then retired.
+After a write (:attr:`Store.generation` changes), the next query renews the snapshot, the fork
+server and the workers; workers busy with an old snapshot finish their query and are then
+retired, and the old fork server exits.
 
 The fast path (``/id/...`` look-ups, pages) does not go through here: it reads the main
 store's indexes directly in the server process, with bounded pattern look-ups.
@@ -40,23 +43,23 @@ import os
 import pickle
 import queue
 import shutil
-import socket
 import struct
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 import traceback
 from abc import ABC, abstractmethod
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from .errors import LinkedAllianceError, QueryTimeout
+from .forkserver import ForkServer, ForkServerError, WorkerProcess
 from .query import Rendered, ResultFormat, graph_format, render_for, results_format
 from .rdfio import RdfFormat
 from .store import OxigraphStore, QueryDataset, RemoteSparqlStore, StoreError
@@ -91,6 +94,8 @@ class QueryRequest:
     dataset: QueryDataset | None = None
     results_format: str | None = "json"
     graph_format: str | None = "turtle"
+    #: the ``@context`` that compacts JSON-LD graph results (see :func:`query.render_graph`)
+    jsonld_context: Mapping[str, Any] | None = None
 
 
 class QueryRunner(ABC):
@@ -135,33 +140,39 @@ def execute(
         found = store.query_json(request.sparql, dataset=request.dataset, max_rows=max_rows)
         if isinstance(found, bytes):
             return Rendered("select", results.media_type, found, False, -1)
-        return render_for(found, results=results, graph=graph)
+        return render_for(
+            found, results=results, graph=graph, jsonld_context=request.jsonld_context
+        )
     result = store.query(request.sparql, dataset=request.dataset, max_rows=max_rows)
-    return render_for(result, results=results, graph=graph)
+    return render_for(result, results=results, graph=graph, jsonld_context=request.jsonld_context)
 
 
 # --------------------------------------------------------------------------- worker side
 
 
-def worker_entry() -> None:
-    """``python -c 'from linkedalliance.querypool import worker_entry; worker_entry()' FD KIND
-    SOURCE MAX_ROWS``: a worker started by :class:`ProcessQueryRunner`."""
-    fd, kind, source, max_rows = sys.argv[1:5]
-    _worker_main(Connection(int(fd)), kind, source, int(max_rows))
+def load_snapshot(kind: str, source: str) -> OxigraphStore:
+    """The read-only view of the data a worker queries: an on-disk checkpoint opened
+    read-only, or an N-Quads snapshot bulk-loaded into memory."""
+    if kind == "disk":
+        return OxigraphStore(store=ox.Store.read_only(source))
+    store = OxigraphStore()
+    store.oxigraph.bulk_load(path=source, format=ox.RdfFormat.N_QUADS)
+    return store
 
 
-def _worker_main(conn: Connection, kind: str, source: str, max_rows: int) -> None:
-    """Load the snapshot, then answer requests until the parent closes the pipe."""
-    try:
-        if kind == "disk":
-            store = OxigraphStore(store=ox.Store.read_only(source))
-        else:
-            store = OxigraphStore()
-            store.oxigraph.bulk_load(path=source, format=ox.RdfFormat.N_QUADS)
-    except Exception:  # noqa: BLE001 - reported to the parent, which logs it
-        with contextlib.suppress(OSError):  # the parent may be gone already
-            conn.send(("failed", traceback.format_exc()))
-        return
+def serve_queries(
+    conn: Connection, store: OxigraphStore | None, kind: str, source: str, max_rows: int
+) -> None:
+    """A worker's life (forked by :mod:`linkedalliance.forkserver`): open the snapshot
+    unless ``store`` holds it already, say ``ready``, then answer requests until the parent
+    closes the socket."""
+    if store is None:
+        try:
+            store = load_snapshot(kind, source)
+        except Exception:  # noqa: BLE001 - reported to the parent, which logs it
+            with contextlib.suppress(OSError):  # the parent may be gone already
+                conn.send(("failed", traceback.format_exc()))
+            return
     conn.send(("ready", len(store)))
     while True:
         try:
@@ -183,51 +194,17 @@ def _worker_main(conn: Connection, kind: str, source: str, max_rows: int) -> Non
 
 @dataclass(eq=False)
 class _Worker:
-    process: subprocess.Popen[bytes]
+    process: WorkerProcess
     conn: Connection
     generation: int
 
     def alive(self) -> bool:
-        return self.process.poll() is None
+        return self.process.alive()
 
     def kill(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.conn.close()
-        except OSError:
-            pass
-        if self.alive():
-            self.process.kill()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            log.error("query worker %s did not exit after SIGKILL", self.process.pid)
-
-
-def _start_worker(
-    kind: str, source: str, max_rows: int
-) -> tuple[subprocess.Popen[bytes], Connection]:
-    """A fresh interpreter (not a fork: the server has threads; not multiprocessing's spawn,
-    which would re-run the caller's ``__main__``) talking over a socket pair."""
-    parent, child = socket.socketpair()
-    package_root = str(Path(__file__).resolve().parent.parent)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from linkedalliance.querypool import worker_entry; worker_entry()",
-            str(child.fileno()),
-            kind,
-            source,
-            str(max_rows),
-        ],
-        pass_fds=(child.fileno(),),
-        stdin=subprocess.DEVNULL,
-        env=env,
-    )
-    child.close()
-    return process, Connection(parent.detach())
+        self.process.kill()
 
 
 class _IdlePool:
@@ -367,6 +344,7 @@ class ProcessQueryRunner(QueryRunner):
         self._closed = False
         self._kind = "memory"
         self._starting: set[_Worker] = set()
+        self._fork_server: ForkServer | None = None
         self.kills = 0
 
     # -- snapshots and workers ------------------------------------------------------------
@@ -382,14 +360,15 @@ class ProcessQueryRunner(QueryRunner):
         return "memory", target
 
     def _refresh(self) -> None:
-        """Start (or renew, after a write) the snapshot and the workers."""
+        """Start (or renew, after a write) the snapshot, its fork server and the workers."""
         with self._lock:
             generation = self.store.generation
             if generation == self._generation or self._closed:
                 return
             kind, path = self._take_snapshot(generation)
-            old = self._snapshot
+            old, old_server = self._snapshot, self._fork_server
             self._snapshot, self._kind, self._generation = path, kind, generation
+            self._fork_server = ForkServer(kind, str(path), self.max_rows, self.startup_timeout_s)
             while True:  # retire idle workers of the old snapshot
                 try:
                     self._idle.get_nowait().kill()
@@ -397,6 +376,8 @@ class ProcessQueryRunner(QueryRunner):
                     break
             for _ in range(self.workers):
                 self._spawn_in_background()
+        if old_server is not None:
+            threading.Thread(target=old_server.close, daemon=True).start()
         if old is not None:
             threading.Timer(60, _remove, args=(old,)).start()
 
@@ -404,8 +385,16 @@ class ProcessQueryRunner(QueryRunner):
         threading.Thread(target=self._spawn, daemon=True).start()
 
     def _spawn(self) -> None:
-        generation, kind, snapshot = self._generation, self._kind, self._snapshot
-        process, parent = _start_worker(kind, str(snapshot), self.max_rows)
+        """Fork one worker of the current snapshot; it joins the idle pool once ready."""
+        generation, server = self._generation, self._fork_server
+        if server is None:
+            return
+        try:
+            process, parent = server.fork()
+        except ForkServerError as exc:
+            if not self._closed and generation == self._generation:
+                log.error("could not start a query worker: %s", exc)
+            return
         worker = _Worker(process, parent, generation)
         with self._lock:
             self._starting.add(worker)
@@ -417,13 +406,13 @@ class ProcessQueryRunner(QueryRunner):
             message = parent.recv()
         except (EOFError, OSError):
             if not self._closed:
-                log.error("query worker died while loading the snapshot")
+                log.error("query worker died while opening the snapshot")
             worker.kill()
             return
         if message[0] != "ready":
             if self._closed:
                 return
-            log.error("query worker failed to load the snapshot:\n%s", message[1])
+            log.error("query worker failed to open the snapshot:\n%s", message[1])
             worker.kill()
             return
         with self._lock:
@@ -542,6 +531,9 @@ class ProcessQueryRunner(QueryRunner):
                     self._idle.get_nowait().kill()
                 except queue.Empty:
                     break
+            server, self._fork_server = self._fork_server, None
+        if server is not None:
+            server.close()
         _remove(self._tmp)
 
 
@@ -580,4 +572,6 @@ class RemoteQueryRunner(QueryRunner):
             max_rows=self.max_rows,
             timeout_s=self.time_limit_s,
         )
-        return render_for(result, results=results, graph=graph)
+        return render_for(
+            result, results=results, graph=graph, jsonld_context=request.jsonld_context
+        )

@@ -79,8 +79,9 @@ SETTINGS: tuple[Setting, ...] = (
         "query_workers",
         3,
         int,
-        "Worker processes that run SPARQL queries, each with its own copy of the data; a "
-        "runaway query blocks only one of them (3 keeps two cores busy while one waits).",
+        "Worker processes that run SPARQL queries (forked from one process holding the data, "
+        "which they share); a runaway query blocks only one of them until the time limit "
+        "(3 keeps two cores busy while one waits).",
     ),
     Setting(
         "data_dir",
