@@ -334,7 +334,7 @@ class System:
     process: subprocess.Popen[bytes] | None = None
     load_s: float = 0.0
     notes: list[str] = field(default_factory=list)
-    rss_mb: float = 0.0
+    memory_mb: float = 0.0
 
 
 def _sparql_get(path: str) -> Callable[[str], Request]:
@@ -424,17 +424,23 @@ def _wait_settled(system: System, timeout_s: float) -> float:
     return time.monotonic() - began
 
 
-def _rss_mb(proc: subprocess.Popen[bytes] | None) -> float:
-    """Resident memory of a process group leader and its children (Linux /proc)."""
+def _memory_mb(proc: subprocess.Popen[bytes] | None) -> float:
+    """Memory of a process group (Linux /proc): the sum of each process's proportional set
+    size, so that pages shared between processes (forked query workers share the store)
+    count once, not once per process as resident sizes would."""
     if proc is None:
         return 0.0
-    total = 0
+    total_kb = 0
     for status in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, ValueError, IndexError):
             fields_ = status.read_text().rsplit(")", 1)[1].split()
-            if int(fields_[2]) == proc.pid:  # pgid
-                total += int(fields_[21]) * os.sysconf("SC_PAGE_SIZE")
-    return total / 2**20
+            if int(fields_[2]) != proc.pid:  # pgid
+                continue
+            rollup = (status.parent / "smaps_rollup").read_text()
+            for line in rollup.splitlines():
+                if line.startswith("Pss:"):
+                    total_kb += int(line.split()[1])
+    return total_kb / 1024
 
 
 def _default_graph_body(data: Path) -> Iterator[bytes]:
@@ -817,13 +823,13 @@ def report(
     out += _round_lines(per_round or {})
     out += [
         "",
-        "Start-up and load until the server's processes are idle (s), resident memory "
-        "of all its processes after the run (MB):",
+        "Start-up and load until the server's processes are idle (s), memory of all its "
+        "processes after the run (MB, proportional set size: shared pages counted once):",
         "",
     ]
     for s in systems:
         out.append(
-            f"* {s.label}: ready in {s.load_s:.1f} s, {s.rss_mb:,.0f} MB; " + "; ".join(s.notes)
+            f"* {s.label}: ready in {s.load_s:.1f} s, {s.memory_mb:,.0f} MB; " + "; ".join(s.notes)
         )
     for m in results:
         if m.first_error:
@@ -983,7 +989,7 @@ def main(argv: list[str] | None = None) -> int:
                         file=sys.stderr,
                     )
         for system in systems:
-            system.rss_mb = _rss_mb(system.process)
+            system.memory_mb = _memory_mb(system.process)
         for measured in rounds.values():
             if measured:  # the median round by throughput
                 results.append(sorted(measured, key=lambda m: m.rps)[(len(measured) - 1) // 2])
