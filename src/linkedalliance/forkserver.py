@@ -71,11 +71,14 @@ def _serve(control: socket.socket, kind: str, source: str, max_rows: int) -> Non
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped by the kernel
     try:
         store = load_snapshot(kind, source) if kind == "memory" else None
+        # counted once here: a worker that scans the store dirties (copies) the pages it
+        # shares with this process (pyoxigraph's reads touch reference counts)
+        count = len(store) if store is not None else None
     except Exception:  # noqa: BLE001 - reported to the parent, which logs it
         _send_error(control, traceback.format_exc())
         return
     try:
-        control.sendall(_MESSAGE.pack(b"R", len(store) if store is not None else -1))
+        control.sendall(_MESSAGE.pack(b"R", count if count is not None else -1))
     except OSError:
         return  # retired while loading
     while True:
@@ -101,7 +104,7 @@ def _serve(control: socket.socket, kind: str, source: str, max_rows: int) -> Non
             try:
                 control.close()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                serve_queries(Connection(fds[0]), store, kind, source, max_rows)
+                serve_queries(Connection(fds[0]), store, kind, source, max_rows, count)
             except BaseException:  # noqa: BLE001 - never return into the fork server's loop
                 code = 1
             finally:

@@ -161,11 +161,16 @@ def load_snapshot(kind: str, source: str) -> OxigraphStore:
 
 
 def serve_queries(
-    conn: Connection, store: OxigraphStore | None, kind: str, source: str, max_rows: int
+    conn: Connection,
+    store: OxigraphStore | None,
+    kind: str,
+    source: str,
+    max_rows: int,
+    count: int | None = None,
 ) -> None:
     """A worker's life (forked by :mod:`linkedalliance.forkserver`): open the snapshot
-    unless ``store`` holds it already, say ``ready``, then answer requests until the parent
-    closes the socket."""
+    unless ``store`` holds it already, say ``ready`` (with ``count`` quads, counted when not
+    given), then answer requests until the parent closes the socket."""
     if store is None:
         try:
             store = load_snapshot(kind, source)
@@ -173,7 +178,7 @@ def serve_queries(
             with contextlib.suppress(OSError):  # the parent may be gone already
                 conn.send(("failed", traceback.format_exc()))
             return
-    conn.send(("ready", len(store)))
+    conn.send(("ready", len(store) if count is None else count))
     while True:
         try:
             request = conn.recv()
