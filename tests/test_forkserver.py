@@ -16,6 +16,7 @@ from linkedalliance.querypool import ProcessQueryRunner, QueryRequest
 from linkedalliance.store import OxigraphStore
 
 EX = "http://example.org/"
+COUNT = QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", results_format="csv")
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
@@ -62,15 +63,20 @@ def wait_for_workers(runner: ProcessQueryRunner, count: int) -> list[int]:
     raise AssertionError(f"{count} idle workers expected, found {idle_pids(runner)}")
 
 
+def running(store: OxigraphStore, workers: int) -> tuple[ProcessQueryRunner, ForkServer]:
+    """A runner that has answered a first query, and its fork server."""
+    runner = ProcessQueryRunner(store, time_limit_s=1.5, max_rows=100, workers=workers)
+    assert runner.run(COUNT).body.split()[-1] == str(len(store)).encode()
+    server = runner._fork_server  # noqa: SLF001
+    assert server is not None
+    return runner, server
+
+
 @pytest.mark.slow
 def test_workers_are_forked_replaced_and_renewed_by_fork_servers() -> None:
     store = store_with(400)
-    runner = ProcessQueryRunner(store, time_limit_s=1.5, max_rows=100, workers=2)
+    runner, server = running(store, workers=2)
     try:
-        count = QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", results_format="csv")
-        assert runner.run(count).body.split()[-1] == b"400"
-        server = runner._fork_server  # noqa: SLF001
-        assert server is not None
         first = wait_for_workers(runner, 2)
         assert {parent_of(pid) for pid in first} == {server.process.pid}  # forked, not spawned
 
@@ -80,12 +86,12 @@ def test_workers_are_forked_replaced_and_renewed_by_fork_servers() -> None:
         after_kill = wait_for_workers(runner, 2)
         assert len(set(after_kill) - set(first)) == 1  # one replacement...
         assert {parent_of(pid) for pid in after_kill} == {server.process.pid}  # ...same server
-        assert runner.run(count).body.split()[-1] == b"400"
+        assert runner.run(COUNT).body.split()[-1] == b"400"
 
         store.add_graph(
             f"{EX}h", [ox.Triple(ox.NamedNode(f"{EX}x"), ox.NamedNode(f"{EX}p"), ox.Literal("x"))]
         )
-        assert runner.run(count).body.split()[-1] == b"401"  # a write: new snapshot
+        assert runner.run(COUNT).body.split()[-1] == b"401"  # a write: new snapshot
         renewed = runner._fork_server  # noqa: SLF001
         assert renewed is not None and renewed.process.pid != server.process.pid
         assert server.process.wait(timeout=10) is not None  # the old fork server retired
@@ -132,3 +138,20 @@ def test_forked_worker_answers_and_exits_with_its_socket(tmp_path: Path) -> None
         assert not process.alive()
     finally:
         server.close()
+
+
+@pytest.mark.slow
+def test_a_dead_fork_server_is_replaced() -> None:
+    """Killed (say by the out-of-memory killer), the fork server is started again over the
+    same snapshot when the next worker is needed."""
+    runner, first = running(store_with(50), workers=1)
+    try:
+        first.process.kill()
+        first.process.wait(timeout=10)
+        with pytest.raises(QueryTimeout):  # the worker is killed; its replacement needs a fork
+            runner.run(QueryRequest(RUNAWAY))
+        assert runner.run(COUNT).body.split()[-1] == b"50"
+        second = runner._fork_server  # noqa: SLF001
+        assert second is not None and second is not first and second.process.poll() is None
+    finally:
+        runner.close()

@@ -185,6 +185,11 @@ class ForkServer:
         )
         child.close()
 
+    @property
+    def ready(self) -> bool:
+        """True once the snapshot was loaded (a later failure means the process died)."""
+        return self._ready
+
     def _read(self, timeout_s: float) -> tuple[bytes, int]:
         self._control.settimeout(timeout_s)
         try:

@@ -397,8 +397,12 @@ class ProcessQueryRunner(QueryRunner):
         try:
             process, parent = server.fork()
         except ForkServerError as exc:
-            if not self._closed and generation == self._generation:
-                log.error("could not start a query worker: %s", exc)
+            if self._closed or generation != self._generation:
+                return
+            log.error("could not start a query worker: %s", exc)
+            if not self._restart_fork_server(server):
+                return
+            self._spawn()  # once more, from the new fork server
             return
         worker = _Worker(process, parent, generation)
         with self._lock:
@@ -426,6 +430,21 @@ class ProcessQueryRunner(QueryRunner):
                 worker.kill()
                 return
             self._idle.put(worker)
+
+    def _restart_fork_server(self, dead: ForkServer) -> bool:
+        """Replace a fork server that died after loading (out of memory, killed) by one over
+        the same snapshot. ``False`` when it is alive or never loaded the snapshot (its
+        error is logged; a new one would fail the same way)."""
+        if dead.process.poll() is None or not dead.ready:
+            return False
+        with self._lock:
+            if self._closed or self._fork_server is not dead or self._snapshot is None:
+                return self._fork_server is not dead and not self._closed
+            log.warning("the query fork server exited; starting a new one")
+            self._fork_server = ForkServer(
+                self._kind, str(self._snapshot), self.max_rows, self.startup_timeout_s
+            )
+        return True
 
     def start(self) -> None:
         """Take the snapshot and start the workers (they load in the background)."""
