@@ -144,7 +144,7 @@ def test_forked_worker_answers_and_exits_with_its_socket(tmp_path: Path) -> None
 def test_a_dead_fork_server_is_replaced() -> None:
     """Killed (say by the out-of-memory killer), the fork server is started again over the
     same snapshot when the next worker is needed."""
-    runner, first = running(store_with(50), workers=1)
+    runner, first = running(store_with(400), workers=1)
     try:
         first.process.kill()
         first.process.wait(timeout=10)
