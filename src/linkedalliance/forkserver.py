@@ -230,7 +230,10 @@ class ForkServer:
         try:
             with self._lock:
                 self._wait_ready()
-                socket.send_fds(self._control, [b"F"], [child.fileno()])
+                try:
+                    socket.send_fds(self._control, [b"F"], [child.fileno()])
+                except OSError as exc:
+                    raise ForkServerError(f"the query fork server is gone ({exc})") from exc
                 kind, pid = self._read(30.0)
             if kind != b"P":
                 raise ForkServerError(f"unexpected message {kind!r} from the fork server")
