@@ -4,8 +4,9 @@ Every query worker (:mod:`linkedalliance.querypool`) needs the whole dataset. Lo
 worker, that costs one copy of the data per worker and one load per worker start, also for
 each replacement of a worker killed at the time limit (at 1M triples: ~600 MB and ~15 s per
 worker). Forked from a process that holds the loaded store, a worker is ready in
-milliseconds and shares the store's memory with its siblings (copy-on-write; queries only
-read it).
+milliseconds and shares the store's memory with its siblings copy-on-write, until its
+queries copy pages (pyoxigraph's reads write reference counts: a worker that scans much of
+the store ends up with its own copy, so memory grows back towards one copy per worker).
 
 The fork server is a fresh, single-threaded interpreter started with :mod:`subprocess` (the
 web server has threads and an event loop, which must not be forked). It

@@ -8,8 +8,9 @@ data. The workers are forked from a **fork server** (:mod:`linkedalliance.forkse
 fresh single-threaded interpreter) that holds one snapshot:
 
 * in-memory store: the main process dumps the dataset once to an N-Quads snapshot file, the
-  fork server bulk-loads it once, and the workers it forks share that store's memory
-  (copy-on-write), so a worker costs no extra copy of the data and starts in milliseconds;
+  fork server bulk-loads it once, and the workers it forks start in milliseconds and share
+  that store's memory copy-on-write (until their queries copy pages: pyoxigraph's reads
+  write reference counts, so a worker that scans much of the store ends with its own copy);
 * on-disk store: the main process takes a RocksDB checkpoint (:meth:`pyoxigraph.Store.backup`,
   cheap hard links) that nobody writes, and each worker opens it with
   :meth:`pyoxigraph.Store.read_only` after the fork.
@@ -18,7 +19,8 @@ A query is sent to an idle worker over a pipe; the worker runs it, cuts it at th
 serialises it in the negotiated format and sends the bytes back. The caller waits at most the
 time limit (``Connection.poll``). When the limit passes, the worker is killed with SIGKILL
 (the operating system reclaims its CPU and memory at once), a replacement is forked in the
-background (no reload), and the caller gets :class:`~linkedalliance.errors.QueryTimeout` (HTTP 503).
+background (no reload), and the caller gets :class:`~linkedalliance.errors.QueryTimeout`
+(HTTP 503).
 Other workers keep answering other clients meanwhile; a caller waiting for a free worker also
 waits at most the time limit and then gets :class:`ServerBusy`.
 

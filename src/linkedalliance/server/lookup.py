@@ -55,10 +55,10 @@ class Lookups:
         if not name or "/" in name:
             return None  # not a route of its own: the app's catch-all decides
         accept = origin = None
-        for key, value in scope["headers"]:
-            if key == b"accept":
+        for key, value in scope["headers"]:  # the first of each, as Starlette reads them
+            if key == b"accept" and accept is None:
                 accept = value.decode("latin-1")
-            elif key == b"origin":
+            elif key == b"origin" and origin is None:
                 origin = value
         stem, media = split_suffix(name)
         if media is None:
