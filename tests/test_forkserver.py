@@ -4,6 +4,7 @@ closing the runner leaves no process behind."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 
@@ -153,5 +154,26 @@ def test_a_dead_fork_server_is_replaced() -> None:
         assert runner.run(COUNT).body.split()[-1] == b"400"
         second = runner._fork_server  # noqa: SLF001
         assert second is not None and second is not first and second.process.poll() is None
+    finally:
+        runner.close()
+
+
+@pytest.mark.timeout(60)
+def test_a_snapshot_that_does_not_load_fails_queries_at_once(tmp_path: Path) -> None:
+    """No worker can come: the first query gets a 503 naming the reason at once, instead of
+    waiting out the start-up timeout (600 s here)."""
+    from linkedalliance.querypool import WorkersUnavailable
+
+    broken = tmp_path / "snapshot.nq"
+    broken.write_text("<http://example.org/s> <http://example.org/p> .\n", encoding="utf-8")
+    store = store_with(3)
+    runner = ProcessQueryRunner(store, time_limit_s=5, max_rows=10, workers=2)
+    runner._take_snapshot = lambda generation: ("memory", broken)  # type: ignore[method-assign]  # noqa: SLF001
+    try:
+        with pytest.raises(WorkersUnavailable, match="could not start") as info:
+            runner.run(COUNT)
+        assert info.value.status == 503
+        with pytest.raises(WorkersUnavailable):  # and so does the next one, on the event loop
+            asyncio.run(runner.run_async(COUNT))
     finally:
         runner.close()

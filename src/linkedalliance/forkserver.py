@@ -122,17 +122,23 @@ def _serve(control: socket.socket, kind: str, source: str, max_rows: int) -> Non
 
 class WorkerProcess:
     """A forked worker: its pid and, where the kernel has them, a pidfd that stays bound to
-    this process (signals through it never reach a recycled pid)."""
+    this process (signals through it never reach a recycled pid). Safe to use from several
+    threads; once killed it stays dead."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
+        self._lock = threading.Lock()
+        self._killed = False
         self._pidfd: int | None = None
         with contextlib.suppress(AttributeError, OSError):  # no pidfd: plain pid below
             self._pidfd = os.pidfd_open(pid)
 
     def alive(self) -> bool:
-        if self._pidfd is not None:
-            return not select.select([self._pidfd], [], [], 0)[0]  # readable once it exits
+        with self._lock:
+            if self._killed:
+                return False
+            if self._pidfd is not None:
+                return not select.select([self._pidfd], [], [], 0)[0]  # readable once it exits
         try:
             os.kill(self.pid, 0)
         except ProcessLookupError:
@@ -142,17 +148,21 @@ class WorkerProcess:
         return True
 
     def kill(self, wait_s: float = 5.0) -> None:
-        """SIGKILL, then wait (at most ``wait_s``) until it is gone."""
+        """SIGKILL, then wait (at most ``wait_s``) until it is gone; a second call does nothing."""
+        with self._lock:
+            if self._killed:
+                return
+            self._killed = True
+            fd, self._pidfd = self._pidfd, None
         with contextlib.suppress(ProcessLookupError, OSError):
-            if self._pidfd is not None:
-                signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+            if fd is not None:
+                signal.pidfd_send_signal(fd, signal.SIGKILL)
             else:
                 os.kill(self.pid, signal.SIGKILL)
-        if self._pidfd is not None:
-            if not select.select([self._pidfd], [], [], wait_s)[0]:
+        if fd is not None:
+            if not select.select([fd], [], [], wait_s)[0]:
                 log.error("query worker %s did not exit after SIGKILL", self.pid)
-            os.close(self._pidfd)
-            self._pidfd = None
+            os.close(fd)
 
 
 class ForkServer:

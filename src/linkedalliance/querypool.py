@@ -75,6 +75,12 @@ class ServerBusy(LinkedAllianceError):
     status = 503
 
 
+class WorkersUnavailable(LinkedAllianceError):
+    """The query workers could not be started (their snapshot did not load)."""
+
+    status = 503
+
+
 def _rebuild_error(module: str, qualname: str, message: str, status: int) -> LinkedAllianceError:
     """The error a worker raised, as the same class in this process (message and status)."""
     cls: object = LinkedAllianceError
@@ -223,6 +229,23 @@ class _IdlePool:
         self._ready = threading.Condition(self._lock)
         self._workers: deque[_Worker] = deque()
         self._waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[_Worker]]] = deque()
+        self._failure: LinkedAllianceError | None = None
+
+    def fail(self, error: LinkedAllianceError) -> None:
+        """No worker will come: every waiter, and every caller until :meth:`clear_failure`,
+        gets ``error`` at once instead of waiting out its deadline."""
+        with self._lock:
+            self._failure = error
+            waiters = list(self._waiters)
+            self._waiters.clear()
+            self._ready.notify_all()
+        for loop, future in waiters:
+            with contextlib.suppress(RuntimeError):  # that loop is closed
+                loop.call_soon_threadsafe(_set_exception, future, error)
+
+    def clear_failure(self) -> None:
+        with self._lock:
+            self._failure = None
 
     def put(self, worker: _Worker) -> None:
         with self._lock:
@@ -252,6 +275,8 @@ class _IdlePool:
         deadline = time.monotonic() + timeout
         with self._lock:
             while not self._workers:
+                if self._failure is not None:
+                    raise self._failure
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise queue.Empty
@@ -263,6 +288,8 @@ class _IdlePool:
         with self._lock:
             if self._workers:
                 return self._workers.popleft()
+            if self._failure is not None:
+                raise self._failure
             waiter = (loop, loop.create_future())
             self._waiters.append(waiter)
         try:
@@ -272,6 +299,11 @@ class _IdlePool:
         finally:
             with self._lock, contextlib.suppress(ValueError):
                 self._waiters.remove(waiter)
+
+
+def _set_exception(future: asyncio.Future[_Worker], error: BaseException) -> None:
+    if not future.done():
+        future.set_exception(error)
 
 
 _HEADER = struct.Struct("!i")
@@ -375,6 +407,7 @@ class ProcessQueryRunner(QueryRunner):
             kind, path = self._take_snapshot(generation)
             old, old_server = self._snapshot, self._fork_server
             self._snapshot, self._kind, self._generation = path, kind, generation
+            self._idle.clear_failure()
             self._fork_server = ForkServer(kind, str(path), self.max_rows, self.startup_timeout_s)
             while True:  # retire idle workers of the old snapshot
                 try:
@@ -403,6 +436,13 @@ class ProcessQueryRunner(QueryRunner):
                 return
             log.error("could not start a query worker: %s", exc)
             if not self._restart_fork_server(server):
+                if not server.ready:  # the snapshot did not load: no worker will come
+                    reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else "unknown"
+                    self._idle.fail(
+                        WorkersUnavailable(
+                            f"the query workers could not start ({reason}); see the server log"
+                        )
+                    )
                 return
             self._spawn()  # once more, from the new fork server
             return
