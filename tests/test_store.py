@@ -64,6 +64,24 @@ def test_max_rows_truncates_and_flags(fresh_store: OxigraphStore) -> None:
     assert len(full.rows) == 3 and not full.truncated
 
 
+@pytest.mark.parametrize("kind", ["select", "construct"])
+def test_max_rows_boundary(fresh_store: OxigraphStore, kind: str) -> None:
+    """Exactly ``max_rows`` answers are not cut; one more is, and keeps the first ones."""
+    where = "WHERE { ?s a ?t }"
+    query = f"SELECT ?s ?t {where}" if kind == "select" else f"CONSTRUCT {where}"
+    whole = fresh_store.query(query)
+    n = len(whole)
+    assert n > 2 and not whole.truncated
+    exact = fresh_store.query(query, max_rows=n)
+    assert len(exact) == n and not exact.truncated
+    cut = fresh_store.query(query, max_rows=n - 1)
+    assert len(cut) == n - 1 and cut.truncated
+    if kind == "select":
+        assert cut.variables == ("s", "t") and cut.rows == whole.rows[: n - 1]
+    else:
+        assert cut.kind == "graph" and cut.triples == whole.triples[: n - 1]
+
+
 def test_bad_query_carries_parser_message(fresh_store: OxigraphStore) -> None:
     with pytest.raises(QueryError, match=r"SPARQL syntax error: error at 1:\d+") as info:
         fresh_store.query("SELECT * WHERE { ?s ?p }")
