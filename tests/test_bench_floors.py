@@ -13,6 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
 @pytest.fixture(scope="module")
 def floors():
     sys.path.insert(0, str(ROOT / "bench"))  # floors.py imports load.py as a sibling
