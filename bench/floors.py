@@ -327,7 +327,6 @@ def main(argv: list[str] | None = None) -> int:
     queries = {name: [make(i) for i in range(8)] for name, make in makers.items()}
     iris = load.lookup_iris(data, args.lookups, 42)
     inproc = in_process(data, queries, iris, args.queries, args.round_trips // 5)
-    direct, library, runner = inproc.direct, inproc.library, inproc.runner
 
     print("[3/4] servers under load ...", file=sys.stderr)
     http: dict[tuple[str, str], tuple[Cost, float]] = {}
@@ -356,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---:|---:|---:|",
     ]
     lines += [_row(label, *(f"{v:.1f}" for v in hop)) for label, hop in hops]
-    ask = runner["ASK {}"]
+    ask = inproc.runner["ASK {}"]
     lines += [
         "",
         f"The project's query runner answering `ASK {{}}` (the whole hop, no query work): "
@@ -369,8 +368,7 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---:|---:|---:|",
         _row(
             "in process: pyoxigraph, hot loop (look-up: describe + Turtle)",
-            _ms(direct["orderby"]),
-            _ms(direct["aggregate"]),
+            *(_ms(inproc.direct[n]) for n in makers),
             _ms((inproc.describe_us + inproc.body_us) / 1000),
         ),
         _row(
@@ -380,13 +378,15 @@ def main(argv: list[str] | None = None) -> int:
         ),
         _row(
             "in process: the worker's code (`querypool.execute`)",
-            _ms(library["orderby"]),
-            _ms(library["aggregate"]),
+            *(_ms(inproc.library[n]) for n in makers),
             "",
         ),
         _row(
             "in process: query runner, server side / workers",
-            *(f"{_ms(runner[n].server_ms)} / {_ms(runner[n].workers_ms)}" for n in makers),
+            *(
+                _ms(inproc.runner[n].server_ms) + " / " + _ms(inproc.runner[n].workers_ms)
+                for n in makers
+            ),
             "",
         ),
     ]
